@@ -1,0 +1,98 @@
+//! Audit records: who did what to which object, when, and how it ended. A change and its
+//! record are written in the same transaction.
+
+use crate::clock::Timestamp;
+use crate::ids::AuditId;
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// An audited activity, named as Entra's audit log names it where it has a twin.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction { $($variant,)* }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(AuditAction::$variant => $name,)* }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($name => Some(AuditAction::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    InitializeTenant => "Initialize tenant",
+    UpdateTenant => "Update tenant",
+    AddDomain => "Add verified domain",
+    AddUser => "Add user",
+    UpdateUser => "Update user",
+    ResetPassword => "Reset user password",
+    DeleteUser => "Delete user",
+    RestoreUser => "Restore user",
+    HardDeleteUser => "Hard delete user",
+    ReleaseAliases => "Release user aliases",
+    RenameReplacedUser => "Rename user replaced by restore",
+    AddGroup => "Add group",
+    DeleteGroup => "Delete group",
+    AddGroupMember => "Add member to group",
+    RemoveGroupMember => "Remove member from group",
+    AddGroupOwner => "Add owner to group",
+    RemoveGroupOwner => "Remove owner from group",
+    AddSubscription => "Add subscription",
+    UpdateSubscription => "Update subscription",
+    ChangeLicense => "Change user license",
+    AddRoleMember => "Add member to role",
+    RemoveRoleMember => "Remove member from role",
+    IssueToken => "Issue token",
+    RevokeToken => "Revoke token",
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditOutcome {
+    Success,
+    Failure,
+}
+
+impl AuditOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditOutcome::Success => "success",
+            AuditOutcome::Failure => "failure",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "success" => Some(AuditOutcome::Success),
+            "failure" => Some(AuditOutcome::Failure),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: AuditId,
+    pub at: Timestamp,
+    /// The actor as shown to people: a UPN, `token:<name>` or `system`.
+    pub actor: String,
+    pub action: AuditAction,
+    pub target_id: Option<uuid::Uuid>,
+    /// The target as shown to people, such as its UPN at the time.
+    pub target: String,
+    pub outcome: AuditOutcome,
+    /// Facts about the change, as (key, value) pairs in a fixed order.
+    pub details: Vec<(String, String)>,
+}
+
+/// Which records to read, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub action: Option<AuditAction>,
+    pub target_id: Option<uuid::Uuid>,
+    pub limit: u32,
+}

@@ -1,0 +1,39 @@
+//! Roster's domain: the organisation directory and the deleted-user lifecycle.
+//!
+//! [`Directory`] is the façade every adapter calls: Graph, the admin center, the CLI and
+//! the background jobs are peers with no private path to storage. Each use case checks the
+//! [`Caller`], reads the [`Clock`] once, and owns one transaction on the [`Store`] (one per
+//! user in bulk operations). Nothing in this crate knows HTTP or SQL.
+//!
+//! Module map:
+//! - [`error`]: the public error-code table and the domain error.
+//! - [`upn`], [`address`], [`password`]: values that are valid by construction.
+//! - [`caller`], [`role`]: who may do what, including the sensitive-action matrix.
+//! - [`tenant`], [`user`], [`group`], [`license`], [`token`], [`audit`]: the model.
+//! - [`recycle_bin`]: delete, restore (planning and applying) and purge.
+//! - [`store`]: the storage port the adapters implement.
+//! - [`clock`]: injected time.
+
+pub mod address;
+pub mod audit;
+pub mod caller;
+pub mod clock;
+pub mod error;
+pub mod group;
+pub mod ids;
+pub mod license;
+pub mod password;
+pub mod recycle_bin;
+pub mod role;
+pub mod store;
+pub mod tenant;
+pub mod token;
+pub mod upn;
+pub mod user;
+
+mod directory;
+
+pub use caller::{Caller, Permission, Principal};
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use directory::Directory;
+pub use error::{Code, Error, Kind, Result};

@@ -1,0 +1,180 @@
+//! The storage port: what the use cases need from a database, in the domain's words.
+//!
+//! A [`Store`] hands out units of work. [`ReadTx`] reads a consistent snapshot; [`Tx`]
+//! also writes and must be committed, and dropping it uncommitted rolls it back. Adapters
+//! never commit on their own, and every uniqueness rule is also enforced by the database
+//! itself, reported as [`StoreError::Conflict`], so racing processes cannot break it.
+
+use crate::address::OwnerKind;
+use crate::audit::{AuditEvent, AuditQuery};
+use crate::clock::Timestamp;
+use crate::group::{Group, GroupRef};
+use crate::ids::{GroupId, SkuId, TokenId, UserId};
+use crate::license::{LicenseAssignment, Sku};
+use crate::password::PasswordHash;
+use crate::recycle_bin::DeletedUser;
+use crate::role::{AdminRole, RoleSet};
+use crate::tenant::Tenant;
+use crate::token::TokenRecord;
+use crate::user::User;
+use async_trait::async_trait;
+
+/// A database-enforced uniqueness rule that a write broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    /// `upn_key` among active users.
+    UserPrincipalName,
+    /// An address key among reserved addresses of users and groups.
+    ProxyAddress,
+    /// Any other unique or primary key (a duplicate link, a second tenant, …).
+    Other(String),
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("unique constraint violated: {0:?}")]
+    Conflict(Constraint),
+    /// The database is unreachable, busy past its timeout, or out of space: retry later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+/// Who holds an address key right now (only reserved addresses are held).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressHolder {
+    pub key: String,
+    pub owner_id: uuid::Uuid,
+    pub owner_kind: OwnerKind,
+    /// True when the holder is a soft-deleted user still reserving the address.
+    pub owner_deleted: bool,
+}
+
+/// Where a page of a listing starts: after this key (exclusive), in the listing's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// Active users are listed by `upn_key`.
+    UpnKey(String),
+    /// Deleted users are listed by deletion time, then id.
+    Deleted(Timestamp, UserId),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// A read-only snapshot.
+    async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError>;
+    /// A write transaction (on SQLite, `BEGIN IMMEDIATE` on the one writer connection).
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+}
+
+#[async_trait]
+pub trait ReadTx: Send {
+    async fn tenant(&mut self) -> Result<Option<Tenant>, StoreError>;
+
+    /// An active user.
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// An active user by `UserPrincipalName::key`.
+    async fn user_by_upn_key(&mut self, upn_key: &str) -> Result<Option<User>, StoreError>;
+    /// Active users ordered by `upn_key`, starting after the cursor.
+    async fn users_page(&mut self, after: Option<&str>, limit: u32) -> Result<Vec<User>, StoreError>;
+    async fn count_users(&mut self) -> Result<u64, StoreError>;
+    async fn password_hash(&mut self, id: UserId) -> Result<Option<PasswordHash>, StoreError>;
+
+    /// A deleted user, whether or not its retention has ended.
+    async fn deleted_user(&mut self, id: UserId) -> Result<Option<DeletedUser>, StoreError>;
+    /// Deleted users deleted after `not_before` (exclusive: older ones are expired),
+    /// ordered by `(deleted_at, id)`, starting after the cursor.
+    async fn deleted_users_page(
+        &mut self,
+        not_before: Timestamp,
+        after: Option<(Timestamp, UserId)>,
+        limit: u32,
+    ) -> Result<Vec<DeletedUser>, StoreError>;
+    /// Ids of deleted users deleted at or before `cutoff`, oldest first.
+    async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
+    /// The groups a user belonged to when deleted, with their names then.
+    async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError>;
+
+    /// Who holds each of these address keys (only reserved addresses).
+    async fn address_holders(&mut self, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError>;
+
+    /// Roles assigned to a user, active or deleted.
+    async fn roles_of(&mut self, id: UserId) -> Result<RoleSet, StoreError>;
+    /// Active users holding a role.
+    async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError>;
+
+    async fn group(&mut self, id: GroupId) -> Result<Option<Group>, StoreError>;
+    async fn groups(&mut self) -> Result<Vec<Group>, StoreError>;
+    /// Active members of a group.
+    async fn group_members(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError>;
+    /// Active owners of a group.
+    async fn group_owners(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError>;
+    /// Groups a user (active or deleted) is a member of.
+    async fn groups_of(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError>;
+
+    async fn skus(&mut self) -> Result<Vec<Sku>, StoreError>;
+    async fn sku(&mut self, id: SkuId) -> Result<Option<Sku>, StoreError>;
+    /// Licence assignments of a user, active or deleted.
+    async fn licenses_of(&mut self, id: UserId) -> Result<Vec<LicenseAssignment>, StoreError>;
+
+    async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+    async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+#[async_trait]
+pub trait Tx: ReadTx {
+    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// Rewrites name, domains, retention and overage policy.
+    async fn update_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError>;
+
+    /// Inserts an active user and reserves its addresses.
+    async fn insert_user(&mut self, user: &User, password: &PasswordHash) -> Result<(), StoreError>;
+    /// Rewrites an active user's properties and addresses. False if no active user has the id.
+    async fn update_user(&mut self, user: &User) -> Result<bool, StoreError>;
+    async fn set_password(&mut self, id: UserId, password: &PasswordHash, force_change: bool)
+    -> Result<(), StoreError>;
+
+    /// Marks an active user deleted at `at`; memberships, roles, licences, manager and
+    /// addresses stay. False if no active user has the id.
+    async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError>;
+    /// Remembers the groups a user belongs to now, for the recycle bin's view.
+    async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError>;
+    /// Stops a deleted user's addresses from reserving anything. Returns how many were.
+    async fn release_addresses(&mut self, id: UserId) -> Result<u64, StoreError>;
+    /// Makes a deleted user active again as `user` (its final UPN and addresses), reserving
+    /// those addresses. False if the user is not deleted.
+    async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError>;
+    /// Deletes a deleted user and everything it owns, if it was deleted at or before
+    /// `cutoff` (when given). True only for the one transaction that deleted it.
+    async fn purge_user(&mut self, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError>;
+
+    async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError>;
+    async fn unassign_role(&mut self, id: UserId, role: AdminRole) -> Result<bool, StoreError>;
+
+    /// Inserts a group and reserves its address.
+    async fn insert_group(&mut self, group: &Group) -> Result<(), StoreError>;
+    async fn delete_group(&mut self, id: GroupId) -> Result<bool, StoreError>;
+    async fn add_member(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError>;
+    async fn remove_member(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError>;
+    async fn add_owner(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError>;
+    async fn remove_owner(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError>;
+
+    async fn insert_sku(&mut self, sku: &Sku) -> Result<(), StoreError>;
+    async fn set_prepaid_units(&mut self, id: SkuId, prepaid_units: i64) -> Result<bool, StoreError>;
+    /// Takes one seat: increments `consumed_units` if a seat is free or `allow_overage`.
+    /// False when no seat was taken.
+    async fn take_seat(&mut self, id: SkuId, allow_overage: bool) -> Result<bool, StoreError>;
+    async fn release_seat(&mut self, id: SkuId) -> Result<(), StoreError>;
+    async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError>;
+    async fn remove_license(&mut self, user: UserId, sku: SkuId) -> Result<bool, StoreError>;
+
+    async fn insert_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
+    async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError>;
+    /// Revokes every unrevoked token of a user. Returns how many.
+    async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError>;
+
+    async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,1 @@
+//! Contract cases that drive the domain use cases (see the crate docs).

@@ -1,0 +1,1 @@
+//! Contract cases on the storage port itself (see the crate docs).
