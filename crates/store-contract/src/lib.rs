@@ -28,11 +28,12 @@ impl TestDb {
     }
 }
 
-/// Lists every contract case, for [`contract_tests!`].
+/// Expands to one test per contract case for a backend: `contract_tests!(fresh_db)` where
+/// `async fn fresh_db() -> TestDb`. Every case is listed here, once.
 #[macro_export]
-macro_rules! for_each_case {
-    ($callback:ident!($($args:tt)*)) => {
-        $callback!($($args)*;
+macro_rules! contract_tests {
+    ($fresh:path) => {
+        $crate::contract_tests!(@cases $fresh;
             port::user_round_trips_with_every_property,
             port::upn_is_unique_among_active_users_ignoring_case,
             port::addresses_are_unique_across_users_and_groups,
@@ -43,21 +44,7 @@ macro_rules! for_each_case {
             port::audit_events_round_trip_newest_first,
         );
     };
-}
-
-/// Expands to one test per contract case for a backend: `contract_tests!(fresh_db)` where
-/// `async fn fresh_db() -> TestDb`.
-#[macro_export]
-macro_rules! contract_tests {
-    ($fresh:path) => {
-        $crate::for_each_case!(__contract_tests_expand!($fresh));
-    };
-}
-
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __contract_tests_expand {
-    ($fresh:path; $($module:ident :: $case:ident),* $(,)?) => {
+    (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
