@@ -1,7 +1,10 @@
 //! Audit records: who did what to which object, when, and how it ended. A change and its
 //! record are written in the same transaction.
 
+use crate::caller::{Caller, Permission};
 use crate::clock::Timestamp;
+use crate::directory::Directory;
+use crate::error::Error;
 use crate::ids::AuditId;
 
 macro_rules! actions {
@@ -95,4 +98,14 @@ pub struct AuditQuery {
     pub action: Option<AuditAction>,
     pub target_id: Option<uuid::Uuid>,
     pub limit: u32,
+}
+
+impl Directory {
+    /// Audit records, newest first.
+    pub async fn audit_events(&self, caller: &Caller, query: &AuditQuery) -> Result<Vec<AuditEvent>, Error> {
+        caller.authorize(Permission::ReadAudit)?;
+        let mut query = query.clone();
+        query.limit = query.limit.clamp(1, 1000);
+        Ok(self.store.read().await?.audit_events(&query).await?)
+    }
 }

@@ -100,7 +100,7 @@ pub struct Holder {
 }
 
 /// A failure of a domain use case. Variants carry what a client needs to fix the problem.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
     Invalid {

@@ -1,6 +1,13 @@
 //! Built-in admin roles, with Entra's template ids, and the tiers the sensitive-action
 //! matrix judges a target by.
 
+use crate::audit::AuditAction;
+use crate::caller::{Caller, Permission};
+use crate::directory::{Directory, Target, audit_event};
+use crate::error::Error;
+use crate::ids::UserId;
+use crate::store::StoreError;
+use crate::user::manage::ensure_not_last_global_admin;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -119,5 +126,56 @@ impl RoleSet {
 impl FromIterator<AdminRole> for RoleSet {
     fn from_iter<I: IntoIterator<Item = AdminRole>>(iter: I) -> Self {
         RoleSet::new(iter)
+    }
+}
+
+impl Directory {
+    /// Assigns a built-in role to an active user.
+    pub async fn assign_role(&self, caller: &Caller, user: UserId, role: AdminRole) -> Result<(), Error> {
+        caller.authorize(Permission::ManageRoles)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let member = tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
+        tx.assign_role(user, role).await.map_err(|e| match e {
+            StoreError::Conflict(_) => Error::AlreadyExists { what: format!("{role} assignment of {}", member.upn) },
+            other => Error::Store(other),
+        })?;
+        let mut event = audit_event(caller, now, AuditAction::AddRoleMember, Target::new(user, &member.upn));
+        event.details.push(("role".into(), role.display_name().into()));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a role from a user; the last active Global Administrator keeps its role.
+    pub async fn unassign_role(&self, caller: &Caller, user: UserId, role: AdminRole) -> Result<(), Error> {
+        caller.authorize(Permission::ManageRoles)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if role == AdminRole::GlobalAdministrator {
+            ensure_not_last_global_admin(&mut *tx, user).await?;
+        }
+        if !tx.unassign_role(user, role).await? {
+            return Err(Error::not_found(user));
+        }
+        let mut event = audit_event(caller, now, AuditAction::RemoveRoleMember, Target::new(user, user));
+        event.details.push(("role".into(), role.display_name().into()));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Roles of an active user.
+    pub async fn roles_of(&self, caller: &Caller, user: UserId) -> Result<RoleSet, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        let mut tx = self.store.read().await?;
+        tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
+        Ok(tx.roles_of(user).await?)
+    }
+
+    /// Active users holding a role.
+    pub async fn role_holders(&self, caller: &Caller, role: AdminRole) -> Result<Vec<UserId>, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        Ok(self.store.read().await?.role_holders(role).await?)
     }
 }

@@ -1,9 +1,17 @@
 //! The organisation an instance serves: its name, verified domains, how long deleted users
 //! stay restorable, and what happens to licences without a free seat on restore.
 
+use crate::address::{EmailAddress, ProxyAddresses};
+use crate::audit::AuditAction;
+use crate::caller::{Caller, Permission};
 use crate::clock::Timestamp;
+use crate::directory::{Directory, Target, audit_event, tenant_in};
 use crate::error::{Code, Error};
-use crate::upn::DomainName;
+use crate::password::Password;
+use crate::role::AdminRole;
+use crate::store::StoreError;
+use crate::upn::{DomainName, UserPrincipalName};
+use crate::user::User;
 use time::Duration;
 
 /// How long a deleted user stays in the recycle bin. Default 30 days; any positive
@@ -114,6 +122,129 @@ pub struct TenantSettings {
     pub name: Option<String>,
     pub retention: Option<Retention>,
     pub license_overage: Option<LicenseOverage>,
+}
+
+/// What `roster init` (or the first `roster serve`) creates.
+#[derive(Debug)]
+pub struct Initialized {
+    pub tenant: Tenant,
+    /// The first Global Administrator, `admin@<domain>`.
+    pub admin: User,
+    /// Its generated password, to print once; it must be changed at first sign-in.
+    pub admin_password: Password,
+}
+
+impl Directory {
+    /// Creates the tenant and its first Global Administrator. Fails with
+    /// [`Error::AlreadyInitialized`] when a tenant exists, also when another process
+    /// initialised the same database a moment earlier.
+    pub async fn initialize(&self, name: &str, domain: DomainName) -> Result<Initialized, Error> {
+        let caller = Caller::system();
+        let name = crate::user::text_property("name", name, 256)?;
+        let admin_password = Password::generate();
+        let hash = crate::password::hash_blocking(admin_password.clone()).await?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if tx.tenant().await?.is_some() {
+            return Err(Error::AlreadyInitialized);
+        }
+        let tenant = Tenant {
+            id: uuid::Uuid::now_v7(),
+            name,
+            domains: vec![domain.clone()],
+            retention: Retention::DEFAULT,
+            license_overage: LicenseOverage::Refuse,
+            created_at: now,
+        };
+        tx.insert_tenant(&tenant).await.map_err(|error| match error {
+            StoreError::Conflict(_) => Error::AlreadyInitialized,
+            other => Error::Store(other),
+        })?;
+        let admin = first_admin(&domain, now)?;
+        tx.insert_user(&admin, &hash).await?;
+        tx.assign_role(admin.id, AdminRole::GlobalAdministrator).await?;
+        let target = Target::new(tenant.id, &tenant.name);
+        let mut event = audit_event(&caller, now, AuditAction::InitializeTenant, target);
+        event.details.push(("domain".into(), domain.to_string()));
+        tx.append_audit(&event).await?;
+        let event = audit_event(&caller, now, AuditAction::AddUser, Target::new(admin.id, &admin.upn));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(Initialized { tenant, admin, admin_password })
+    }
+
+    /// The tenant, or [`Error::NotInitialized`]. Any authenticated caller may read it.
+    pub async fn tenant(&self) -> Result<Tenant, Error> {
+        let mut tx = self.store.read().await?;
+        tenant_in(&mut *tx).await
+    }
+
+    /// Adds a verified domain.
+    pub async fn add_domain(&self, caller: &Caller, domain: DomainName) -> Result<Tenant, Error> {
+        caller.authorize(Permission::ManageTenant)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let mut tenant = tenant_in(&mut *tx).await?;
+        if tenant.is_verified(&domain) {
+            return Err(Error::AlreadyExists { what: format!("domain {domain}") });
+        }
+        tenant.domains.push(domain.clone());
+        tx.update_tenant(&tenant).await?;
+        let event = audit_event(caller, now, AuditAction::AddDomain, Target::new(tenant.id, &domain));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+
+    /// Changes the name, the retention period or the licence-overage policy. A shorter
+    /// retention applies at once to users already in the recycle bin.
+    pub async fn update_tenant(&self, caller: &Caller, settings: TenantSettings) -> Result<Tenant, Error> {
+        caller.authorize(Permission::ManageTenant)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let mut tenant = tenant_in(&mut *tx).await?;
+        let mut event = audit_event(caller, now, AuditAction::UpdateTenant, Target::new(tenant.id, &tenant.name));
+        if let Some(name) = settings.name {
+            tenant.name = crate::user::text_property("name", &name, 256)?;
+            event.details.push(("name".into(), tenant.name.clone()));
+        }
+        if let Some(retention) = settings.retention {
+            tenant.retention = retention;
+            let seconds = retention.duration().whole_seconds();
+            event.details.push(("retentionSeconds".into(), seconds.to_string()));
+        }
+        if let Some(policy) = settings.license_overage {
+            tenant.license_overage = policy;
+            event.details.push(("licenseOverage".into(), policy.as_str().into()));
+        }
+        tx.update_tenant(&tenant).await?;
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+}
+
+fn first_admin(domain: &DomainName, now: Timestamp) -> Result<User, Error> {
+    let upn = UserPrincipalName::from_parts("admin", domain)?;
+    Ok(User {
+        id: crate::ids::UserId::generate(),
+        proxy_addresses: ProxyAddresses::with_primary(EmailAddress::from(&upn)),
+        display_name: "Administrator".into(),
+        given_name: None,
+        surname: None,
+        mail_nickname: "admin".into(),
+        other_mails: Vec::new(),
+        account_enabled: true,
+        usage_location: None,
+        preferred_language: None,
+        job_title: None,
+        department: None,
+        manager_id: None,
+        created_at: now,
+        on_premises_sync_enabled: None,
+        force_change_password: true,
+        upn,
+    })
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
 //! Bearer tokens: random secrets shown once, stored as SHA-256 hashes, with expiry and
 //! revocation. A user's tokens stop working when the user is deleted or disabled.
 
+use crate::audit::AuditAction;
+use crate::caller::{Caller, Permission, Principal};
 use crate::clock::Timestamp;
+use crate::directory::{Directory, Target, audit_event};
+use crate::error::{Code, Error};
 use crate::ids::{TokenId, UserId};
 use crate::role::RoleSet;
 use sha2::{Digest, Sha256};
 use std::fmt;
+use time::Duration;
 
 /// Whom a token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,5 +97,96 @@ mod tests {
         assert_eq!(secret.hash(), TokenSecret::presented(secret.expose()).hash());
         assert_eq!(secret.hash().len(), 64);
         assert_eq!(base64_url(b"\xfb\xff"), "-_8");
+    }
+}
+
+/// A freshly issued token: its record and its secret, shown once.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub record: TokenRecord,
+    pub secret: TokenSecret,
+}
+
+impl Directory {
+    /// Issues a token that acts with fixed roles, for automation and recovery.
+    pub async fn issue_service_token(
+        &self,
+        caller: &Caller,
+        name: &str,
+        roles: RoleSet,
+        lifetime: Duration,
+    ) -> Result<IssuedToken, Error> {
+        caller.authorize(Permission::ManageTokens)?;
+        if roles.is_empty() {
+            return Err(Error::invalid(Code::InvalidValue, "roles", "a service token needs at least one role"));
+        }
+        self.issue(caller, name, TokenSubject::Service { roles }, lifetime).await
+    }
+
+    /// Issues a token that acts as an active, enabled user (after it signed in, or for an
+    /// admin acting on its behalf).
+    pub async fn issue_user_token(&self, caller: &Caller, user: UserId, lifetime: Duration) -> Result<IssuedToken, Error> {
+        if caller.user_id() != Some(user) {
+            caller.authorize(Permission::ManageTokens)?;
+        }
+        let mut tx = self.store.read().await?;
+        let holder = tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
+        drop(tx);
+        self.issue(caller, &holder.upn.to_string(), TokenSubject::User(user), lifetime).await
+    }
+
+    async fn issue(&self, caller: &Caller, name: &str, subject: TokenSubject, lifetime: Duration) -> Result<IssuedToken, Error> {
+        let name = crate::user::text_property("name", name, 128)?;
+        if lifetime <= Duration::ZERO || lifetime > Duration::days(3650) {
+            return Err(Error::invalid(Code::InvalidValue, "expiresIn", "a token lives longer than zero and at most 3650 days"));
+        }
+        let now = self.now();
+        let secret = TokenSecret::generate();
+        let record = TokenRecord {
+            id: TokenId::generate(),
+            name,
+            hash: secret.hash(),
+            subject,
+            created_at: now,
+            expires_at: now + lifetime,
+            revoked_at: None,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.insert_token(&record).await?;
+        let mut event = audit_event(caller, now, AuditAction::IssueToken, Target::new(record.id, &record.name));
+        event.details.push(("expiresAt".into(), record.expires_at.to_string()));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(IssuedToken { record, secret })
+    }
+
+    /// The caller a presented secret stands for. Fails with [`Error::Unauthenticated`] for an
+    /// unknown, expired or revoked token, and for a user that is deleted or disabled.
+    pub async fn authenticate(&self, secret: &TokenSecret) -> Result<Caller, Error> {
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let record = tx.token_by_hash(&secret.hash()).await?;
+        let record = record.filter(|r| r.is_valid_at(now)).ok_or(Error::Unauthenticated)?;
+        match record.subject {
+            TokenSubject::Service { roles } => Ok(Caller::new(Principal::Service { name: record.name }, roles)),
+            TokenSubject::User(id) => {
+                let user = tx.user(id).await?.filter(|u| u.account_enabled).ok_or(Error::Unauthenticated)?;
+                let roles = tx.roles_of(id).await?;
+                Ok(Caller::new(Principal::User { id, upn: user.upn.to_string() }, roles))
+            }
+        }
+    }
+
+    pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<(), Error> {
+        caller.authorize(Permission::ManageTokens)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if !tx.revoke_token(id, now).await? {
+            return Err(Error::not_found(id));
+        }
+        let event = audit_event(caller, now, AuditAction::RevokeToken, Target::new(id, id));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -5,11 +5,14 @@
 //! from that instant it is treated as purged, whether or not the purge job has removed it
 //! yet. Restore is per user, one transaction each, never all-or-nothing.
 
+mod browse;
 mod plan;
 mod purge;
 mod restore;
 
-// REEXPORTS
+pub use plan::{AddressConflict, ConflictResolution, PasswordReset, RestoreOptions, RestorePlan, RestorePreview};
+pub use purge::PurgeReport;
+pub use restore::{LicenseOutcome, ReplacedUser, RestoreOutcome, RestoreResult, RestoredUser};
 
 use crate::clock::Timestamp;
 use crate::group::GroupRef;

@@ -1,9 +1,9 @@
 //! Users: the Graph user properties that matter for the lifecycle, and the use cases that
 //! create, read, change and delete active users.
 
-mod manage;
+pub(crate) mod manage;
 
-// pub use manage::{NewUser, PasswordChoice, UserUpdate};
+pub use manage::{NewUser, PasswordChoice, UserUpdate};
 
 use crate::address::{EmailAddress, ProxyAddresses};
 use crate::clock::Timestamp;

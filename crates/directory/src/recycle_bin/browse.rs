@@ -1,0 +1,84 @@
+//! Looking into the recycle bin: listing and reading deleted users with their purge date,
+//! time left, former groups, licences and roles; and releasing a deleted user's addresses.
+
+use super::{DeletedUser, DeletedUserView};
+use crate::audit::AuditAction;
+use crate::caller::{Caller, Permission};
+use crate::clock::Timestamp;
+use crate::directory::{Directory, Target, audit_event, tenant_in};
+use crate::error::Error;
+use crate::ids::UserId;
+use crate::store::ReadTx;
+use crate::tenant::Tenant;
+use time::Duration;
+
+impl Directory {
+    /// A page of restorable deleted users, oldest deletion first, after the cursor.
+    /// Users whose retention has ended are not listed: they count as purged.
+    pub async fn deleted_users(
+        &self,
+        caller: &Caller,
+        after: Option<(Timestamp, UserId)>,
+        limit: u32,
+    ) -> Result<Vec<DeletedUserView>, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let not_before = now - tenant.retention.duration();
+        let page = tx.deleted_users_page(not_before, after, limit.clamp(1, 999)).await?;
+        let mut views = Vec::with_capacity(page.len());
+        for deleted in page {
+            views.push(view(&mut *tx, &tenant, deleted, now).await?);
+        }
+        Ok(views)
+    }
+
+    /// One restorable deleted user.
+    pub async fn deleted_user(&self, caller: &Caller, id: UserId) -> Result<DeletedUserView, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let deleted = restorable(&mut *tx, &tenant, id, now).await?;
+        view(&mut *tx, &tenant, deleted, now).await
+    }
+
+    /// Frees a deleted user's e-mail addresses so other objects may take them. A later
+    /// restore re-claims those still free and reports the others as conflicts.
+    pub async fn release_addresses(&self, caller: &Caller, id: UserId) -> Result<u64, Error> {
+        caller.authorize(Permission::DeleteUser)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let deleted = restorable(&mut *tx, &tenant, id, now).await?;
+        caller.authorize_on(Permission::DeleteUser, &tx.roles_of(id).await?)?;
+        let released = tx.release_addresses(id).await?;
+        let mut event = audit_event(caller, now, AuditAction::ReleaseAliases, Target::new(id, &deleted.user.upn));
+        event.details.push(("addresses".into(), released.to_string()));
+        tx.append_audit(&event).await?;
+        tx.commit().await?;
+        Ok(released)
+    }
+}
+
+/// A deleted user still inside its retention, or [`Error::NotFound`].
+pub(crate) async fn restorable(tx: &mut dyn ReadTx, tenant: &Tenant, id: UserId, now: Timestamp) -> Result<DeletedUser, Error> {
+    tx.deleted_user(id)
+        .await?
+        .filter(|deleted| now < tenant.purge_at(deleted.deleted_at))
+        .ok_or_else(|| Error::not_found(id))
+}
+
+async fn view(tx: &mut dyn ReadTx, tenant: &Tenant, deleted: DeletedUser, now: Timestamp) -> Result<DeletedUserView, Error> {
+    let id = deleted.user.id;
+    let purge_at = tenant.purge_at(deleted.deleted_at);
+    Ok(DeletedUserView {
+        time_left: (purge_at - now).max(Duration::ZERO),
+        purge_at,
+        former_groups: tx.former_groups(id).await?,
+        licenses: tx.licenses_of(id).await?,
+        roles: tx.roles_of(id).await?,
+        deleted,
+    })
+}
