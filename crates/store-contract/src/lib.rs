@@ -18,6 +18,12 @@ pub struct TestDb {
     open: Box<dyn Fn() -> BoxFuture<'static, Arc<dyn Store>> + Send + Sync>,
 }
 
+impl std::fmt::Debug for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TestDb")
+    }
+}
+
 impl TestDb {
     pub fn new(open: impl Fn() -> BoxFuture<'static, Arc<dyn Store>> + Send + Sync + 'static) -> Self {
         TestDb { open: Box::new(open) }
@@ -42,6 +48,33 @@ macro_rules! contract_tests {
             port::purge_deletes_once_and_cascades,
             port::tokens_round_trip_and_revoke,
             port::audit_events_round_trip_newest_first,
+            lifecycle::bulk_restore_reports_each_user_in_input_order_and_is_never_all_or_nothing,
+            lifecycle::preview_reports_what_restore_would_do_and_changes_nothing,
+            lifecycle::deleting_frees_the_name_and_keeps_everything_on_the_deleted_user,
+            lifecycle::deleting_is_refused_without_the_role_and_changes_nothing,
+            lifecycle::assigning_a_licence_needs_a_usage_location_and_a_free_seat,
+            lifecycle::restore_without_a_free_seat_drops_the_licence_by_default,
+            lifecycle::restore_without_a_free_seat_over_assigns_under_the_overage_policy,
+            lifecycle::permanent_delete_is_final_and_audited_once,
+            lifecycle::the_purge_job_purges_only_expired_users_and_audits_each_once,
+            lifecycle::a_shorter_retention_applies_to_users_already_deleted,
+            lifecycle::two_purge_runners_purge_each_expired_user_exactly_once,
+            lifecycle::racing_restores_and_creates_for_one_upn_leave_exactly_one_holder,
+            lifecycle::a_restored_user_has_exactly_its_memberships_roles_licences_and_manager_back,
+            lifecycle::a_upn_conflict_fails_by_default_and_changes_nothing,
+            lifecycle::a_new_upn_resolves_a_upn_conflict_and_becomes_the_primary_address,
+            lifecycle::replacing_the_active_user_renames_it_in_the_same_transaction,
+            lifecycle::a_proxy_conflict_fails_unless_reconciled_and_reconcile_promotes_a_new_primary,
+            lifecycle::restore_works_until_one_second_before_retention_ends,
+            lifecycle::restore_at_the_end_of_retention_is_refused_and_the_user_is_purged,
+            lifecycle::a_user_admin_cannot_restore_a_deleted_global_admin_and_nothing_changes,
+            lifecycle::a_synced_user_is_refused,
+            lifecycle::a_group_deleted_meanwhile_is_reported_as_skipped,
+            lifecycle::creating_a_user_checks_domain_and_uniqueness_and_audits,
+            lifecycle::initializing_twice_is_refused_and_the_first_admin_must_change_its_password,
+            lifecycle::tokens_work_until_revoked_expired_or_their_user_is_deleted,
+            lifecycle::the_last_global_admin_cannot_be_deleted_disabled_or_demoted,
+            lifecycle::passwords_follow_the_user_through_delete_and_restore,
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {

@@ -1,1 +1,0 @@
-//! Contract cases that drive the domain use cases (see the crate docs).
