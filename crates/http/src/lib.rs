@@ -1,1 +1,39 @@
-//! placeholder
+//! Roster's HTTP surface: the only crate that knows HTTP.
+//!
+//! For now it serves the health endpoint; the Graph API and the admin center will be
+//! modules here, calling the same [`Directory`] use cases as every other adapter.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use directory::{Directory, Kind};
+use serde_json::json;
+
+/// Everything a request handler needs. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub directory: Directory,
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    Router::new().route("/health", get(health)).with_state(state)
+}
+
+/// 200 when the database answers and the tenant exists; 503 with `Retry-After` otherwise.
+async fn health(State(state): State<AppState>) -> axum::response::Response {
+    match state.directory.tenant().await {
+        Ok(tenant) => Json(json!({"status": "ok", "organization": tenant.name})).into_response(),
+        Err(error) => {
+            let status = match error.kind() {
+                Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            tracing::warn!(%error, "health check failed");
+            let body = json!({"status": "unavailable", "code": error.code().as_str()});
+            (status, [("retry-after", "5")], Json(body)).into_response()
+        }
+    }
+}

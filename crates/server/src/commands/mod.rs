@@ -1,0 +1,5 @@
+//! The subcommands that work on a database directly.
+
+pub mod init;
+pub mod serve;
+pub mod token;

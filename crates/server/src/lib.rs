@@ -1,0 +1,40 @@
+//! The composition root: turns settings into a store, a [`Directory`] and running
+//! services. Only this crate reads the environment and configuration files.
+//!
+//! - [`cli`]: the command line.
+//! - [`settings`]: flags, environment and config file merged into validated settings.
+//! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
+//! - [`commands`]: `init`, `serve`, `token issue`.
+//! - [`purge_job`]: the background purge loop.
+
+pub mod cli;
+pub mod commands;
+pub mod purge_job;
+pub mod settings;
+pub mod storage;
+
+use anyhow::Result;
+use cli::{Cli, Command, TokenCommand};
+
+pub use directory::Directory;
+
+/// Runs one parsed command to completion.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Init(args) => commands::init::run(args).await,
+        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Token(TokenCommand::Issue(args)) => commands::token::issue(args).await,
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the level set by `-v`.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,179 @@
+//! Settings: a flag wins over its `ROSTER_*` environment variable (clap merges those),
+//! which wins over the config file, which wins over the default. Unknown config keys and
+//! malformed values are errors that name the setting.
+
+use crate::cli::{InitArgs, ServeArgs, StorageArgs};
+use anyhow::{Context, Result, bail};
+use directory::upn::DomainName;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_DATA_DIR: &str = "roster-data";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DOMAIN: &str = "example.com";
+
+/// The config file; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    purge_interval: Option<String>,
+    domain: Option<String>,
+    organization: Option<String>,
+}
+
+/// Where the directory lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded default: `roster.db` in a data directory.
+    Sqlite { data_dir: PathBuf },
+    Postgres { url: String },
+}
+
+impl Database {
+    /// The database for display: the data directory, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite { data_dir } => format!("SQLite in {}", data_dir.display()),
+            Database::Postgres { url } => format!("PostgreSQL at {}", redact_password(url)),
+        }
+    }
+}
+
+/// What `init` needs.
+#[derive(Debug, Clone)]
+pub struct InitSettings {
+    pub database: Database,
+    pub domain: DomainName,
+    pub organization: String,
+}
+
+/// What `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    pub init: InitSettings,
+    pub listen: SocketAddr,
+    pub purge_interval: Duration,
+}
+
+pub fn storage(args: &StorageArgs) -> Result<Database> {
+    let file = read_config(args.config.as_deref())?;
+    database(args, &file)
+}
+
+pub fn init(args: &InitArgs) -> Result<InitSettings> {
+    let file = read_config(args.storage.config.as_deref())?;
+    init_with(args, &file)
+}
+
+pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
+    let file = read_config(args.init.storage.config.as_deref())?;
+    let listen = match args.listen.or(file.listen) {
+        Some(listen) => listen,
+        None => DEFAULT_LISTEN.parse().context("the default listen address")?,
+    };
+    let interval = args.purge_interval.clone().or(file.purge_interval.clone());
+    let purge_interval = parse_duration("purge_interval", interval.as_deref().unwrap_or("60s"))?;
+    Ok(ServeSettings {
+        init: init_with(&args.init, &file)?,
+        listen,
+        purge_interval,
+    })
+}
+
+fn init_with(args: &InitArgs, file: &ConfigFile) -> Result<InitSettings> {
+    let domain_text = args.domain.clone().or(file.domain.clone());
+    let domain_text = domain_text.as_deref().unwrap_or(DEFAULT_DOMAIN);
+    let domain = DomainName::parse(domain_text).map_err(|_| anyhow::anyhow!("bad setting domain: '{domain_text}' is not a domain name"))?;
+    let organization = args.organization.clone().or(file.organization.clone()).unwrap_or_else(|| domain.to_string());
+    Ok(InitSettings {
+        database: database(&args.storage, file)?,
+        domain,
+        organization,
+    })
+}
+
+fn database(args: &StorageArgs, file: &ConfigFile) -> Result<Database> {
+    if let Some(url) = args.database_url.clone().or(file.database_url.clone()) {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            bail!("bad setting database_url: expected postgres://…, got '{}'", redact_password(&url));
+        }
+        return Ok(Database::Postgres { url });
+    }
+    let data_dir = args.data_dir.clone().or(file.data_dir.clone());
+    Ok(Database::Sqlite {
+        data_dir: data_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+    })
+}
+
+fn read_config(path: Option<&Path>) -> Result<ConfigFile> {
+    let Some(path) = path else {
+        return Ok(ConfigFile::default());
+    };
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("bad config file {}", path.display()))
+}
+
+/// `45s`, `5m`, `1h` or `90d`, at least one second; `setting` names it in errors.
+pub fn parse_duration(setting: &str, text: &str) -> Result<Duration> {
+    let bad = || anyhow::anyhow!("bad setting {setting}: '{text}' is not a duration such as 60s, 5m, 1h or 90d");
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let count: u64 = text[..split].parse().map_err(|_| bad())?;
+    let seconds = match &text[split..] {
+        "s" => count,
+        "m" => count * 60,
+        "h" => count * 3600,
+        "d" => count * 86_400,
+        _ => return Err(bad()),
+    };
+    if seconds == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_and_redaction() {
+        assert_eq!(parse_duration("x", "90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("x", "5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("x", "2d").unwrap(), Duration::from_secs(172_800));
+        assert!(parse_duration("x", "0s").is_err());
+        assert!(parse_duration("x", "soon").is_err());
+        assert!(parse_duration("x", "10").unwrap_err().to_string().contains("bad setting x"));
+        assert_eq!(redact_password("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn the_config_file_fills_what_flags_leave_open_and_refuses_unknown_keys() {
+        let file: ConfigFile = toml::from_str("data_dir = \"/srv/roster\"\ndomain = \"contoso.com\"").unwrap();
+        let args = InitArgs { storage: StorageArgs::default(), domain: None, organization: None };
+        let settings = init_with(&args, &file).unwrap();
+        assert_eq!(settings.database, Database::Sqlite { data_dir: "/srv/roster".into() });
+        assert_eq!(settings.domain.as_str(), "contoso.com");
+        let flagged = InitArgs { domain: Some("fabrikam.com".into()), ..args };
+        assert_eq!(init_with(&flagged, &file).unwrap().domain.as_str(), "fabrikam.com");
+        assert!(toml::from_str::<ConfigFile>("colour = \"blue\"").is_err());
+    }
+}

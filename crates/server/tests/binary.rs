@@ -1,0 +1,183 @@
+//! Smoke tests of the built `roster` binary: init, token issue, serve, and the errors an
+//! operator meets first.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn roster(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(args)
+        .env_remove("ROSTER_DATA_DIR")
+        .env_remove("ROSTER_DATABASE_URL")
+        .output()
+        .expect("the roster binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn dir_arg(dir: &Path) -> String {
+    dir.display().to_string()
+}
+
+/// A running `roster serve`; killed on drop if still running.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> (Server, Vec<String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("roster serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let (lines_tx, lines_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut printed = Vec::new();
+        loop {
+            let line = lines_rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its address");
+            if let Some(address) = line.strip_prefix("Roster is listening on http://") {
+                let address = address.to_owned();
+                printed.push(line);
+                return (Server { child, address }, printed);
+            }
+            printed.push(line);
+        }
+    }
+
+    fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: roster\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn init_prints_the_admin_credentials_once_and_refuses_a_second_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    let first = roster(&["init", "--data-dir", &data, "--domain", "contoso.com", "--organization", "Contoso"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let stdout = text(&first.stdout);
+    assert!(stdout.contains("Sign in as:  admin@contoso.com"), "{stdout}");
+    let password_line = stdout.lines().find(|l| l.contains("Password:")).unwrap();
+    assert_eq!(password_line.split_whitespace().last().unwrap().len(), 23);
+
+    let second = roster(&["init", "--data-dir", &data, "--domain", "contoso.com"]);
+    assert!(!second.status.success());
+    assert!(text(&second.stderr).contains("already holds an organisation"));
+    assert!(!text(&second.stdout).contains("Password"));
+}
+
+#[test]
+fn token_issue_prints_a_token_and_explains_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    let missing = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Administrator"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("there is no data directory"), "{}", text(&missing.stderr));
+
+    assert!(roster(&["init", "--data-dir", &data, "--domain", "contoso.com"]).status.success());
+    let unknown = roster(&["token", "issue", "--data-dir", &data, "--role", "Chief Wizard"]);
+    assert!(text(&unknown.stderr).contains("unknown role 'Chief Wizard'; the roles are: Global Administrator"));
+
+    let issued = roster(&["token", "issue", "--data-dir", &data, "--role", "global administrator", "--expires-in", "1d"]);
+    assert!(issued.status.success(), "{}", text(&issued.stderr));
+    let token = text(&issued.stdout);
+    assert!(token.trim().starts_with("rst_") && token.trim().len() == 47, "{token}");
+}
+
+#[test]
+fn serve_initialises_an_empty_data_directory_serves_health_and_locks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("fresh"));
+    let (server, printed) = Server::start(&["--data-dir", &data, "--domain", "contoso.com"]);
+    assert!(printed.iter().any(|l| l.contains("Sign in as:  admin@contoso.com")), "{printed:?}");
+    let health = server.get("/health");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains(r#""status":"ok""#));
+
+    let second = roster(&["serve", "--data-dir", &data, "--listen", "127.0.0.1:0"]);
+    assert!(!second.status.success());
+    assert!(text(&second.stderr).contains("is in use by another `roster serve`"), "{}", text(&second.stderr));
+    let token = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Reader"]);
+    assert!(token.status.success(), "tools work beside a running server: {}", text(&token.stderr));
+
+    assert!(server.terminate().success(), "SIGTERM stops the server cleanly");
+    let (again, printed) = Server::start(&["--data-dir", &data]);
+    assert!(!printed.iter().any(|l| l.contains("Password")), "credentials are printed only once");
+    assert!(again.get("/health").starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn bad_settings_and_an_unreachable_database_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(dir.path());
+    let interval = roster(&["serve", "--data-dir", &data, "--purge-interval", "soon"]);
+    assert!(text(&interval.stderr).contains("bad setting purge_interval"), "{}", text(&interval.stderr));
+
+    let config = dir.path().join("roster.toml");
+    std::fs::write(&config, "colour = \"blue\"\n").unwrap();
+    let unknown = roster(&["serve", "--config", &dir_arg(&config)]);
+    assert!(text(&unknown.stderr).contains("bad config file"), "{}", text(&unknown.stderr));
+
+    let mysql = roster(&["serve", "--database-url", "mysql://localhost/db"]);
+    assert!(text(&mysql.stderr).contains("bad setting database_url"));
+
+    let unreachable = roster(&["serve", "--database-url", "postgres://roster:secret@127.0.0.1:1/none"]);
+    assert!(!unreachable.status.success());
+    let stderr = text(&unreachable.stderr);
+    assert!(stderr.contains("cannot use the database PostgreSQL at postgres://roster:***@127.0.0.1:1/none"), "{stderr}");
+    assert!(!stderr.contains("secret"));
+
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "").unwrap();
+    let not_dir = roster(&["serve", "--data-dir", &dir_arg(&file)]);
+    assert!(text(&not_dir.stderr).contains("is not a directory"));
+}
+
+#[test]
+fn serve_runs_on_postgresql() {
+    let base = std::env::var("ROSTER_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("roster_bin_{}", uuid::Uuid::new_v4().simple());
+    let created = Command::new("psql").args([&base, "-qc", &format!("CREATE DATABASE {name}")]).status();
+    assert!(created.is_ok_and(|s| s.success()), "PostgreSQL must be reachable at {base} (psql)");
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    let (server, printed) = Server::start(&["--database-url", &url, "--domain", "contoso.com"]);
+    assert!(printed.iter().any(|l| l.contains("in PostgreSQL at")), "{printed:?}");
+    assert!(server.get("/health").starts_with("HTTP/1.1 200"));
+    assert!(server.terminate().success());
+    let _ = Command::new("psql").args([&base, "-qc", &format!("DROP DATABASE {name}")]).status();
+}
