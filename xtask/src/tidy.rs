@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 const FORBIDDEN_IN_DOMAIN: &[&str] = &["axum", "sqlx", "http", "hyper", "reqwest", "lettre", "askama", "tower"];
 
 pub(crate) fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Every broken rule, or nothing.
@@ -48,9 +51,15 @@ fn check_file(root: &Path, file: &Path, problems: &mut Vec<String>) {
     };
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if !first.starts_with("//!") {
-        problems.push(format!("{shown}: the first line must be a `//!` doc saying what the module is for"));
+        problems.push(format!(
+            "{shown}: the first line must be a `//!` doc saying what the module is for"
+        ));
     }
-    let banned = [concat!("#[", "ignore"), concat!("#[", "should_panic"), concat!("dbg", "!(")];
+    let banned = [
+        concat!("#[", "ignore"),
+        concat!("#[", "should_panic"),
+        concat!("dbg", "!("),
+    ];
     for (number, line) in text.lines().enumerate() {
         for pattern in banned {
             if line.contains(pattern) {
@@ -71,14 +80,21 @@ fn check_domain_dependencies(root: &Path, problems: &mut Vec<String>) {
         }
         let name = line.split(['=', '.', ' ']).next().unwrap_or("");
         if in_dependencies && FORBIDDEN_IN_DOMAIN.contains(&name) {
-            problems.push(format!("crates/directory depends on `{name}`; the domain must stay free of IO frameworks"));
+            problems.push(format!(
+                "crates/directory depends on `{name}`; the domain must stay free of IO frameworks"
+            ));
         }
     }
 }
 
 fn check_lints(root: &Path, problems: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(root.join("crates")) else { return };
-    let manifests = entries.flatten().map(|e| e.path().join("Cargo.toml")).chain([root.join("xtask/Cargo.toml")]);
+    let Ok(entries) = fs::read_dir(root.join("crates")) else {
+        return;
+    };
+    let manifests = entries
+        .flatten()
+        .map(|e| e.path().join("Cargo.toml"))
+        .chain([root.join("xtask/Cargo.toml")]);
     for manifest in manifests.filter(|m| m.exists()) {
         let text = fs::read_to_string(&manifest).unwrap_or_default();
         if !text.contains("[lints]\nworkspace = true") {
@@ -104,7 +120,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("roster-tidy-{}", std::process::id()));
         fs::create_dir_all(dir.join("crates/directory/src")).unwrap();
         fs::write(dir.join("crates/directory/src/lib.rs"), "pub fn x() {}\n").unwrap();
-        fs::write(dir.join("crates/directory/Cargo.toml"), "[dependencies]\nsqlx = \"0.9\"\n").unwrap();
+        fs::write(
+            dir.join("crates/directory/Cargo.toml"),
+            "[dependencies]\nsqlx = \"0.9\"\n",
+        )
+        .unwrap();
         let problems = check(&dir).unwrap_err();
         fs::remove_dir_all(&dir).unwrap();
         assert!(problems.iter().any(|p| p.contains("`//!` doc")), "{problems:?}");

@@ -54,7 +54,9 @@ impl EmailAddress {
         };
         let (local, domain) = text.rsplit_once('@').ok_or_else(invalid)?;
         let local_ok = (1..=64).contains(&local.len())
-            && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c))
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c))
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..");
@@ -120,11 +122,8 @@ impl ProxyAddress {
             }
             _ if prefix.eq_ignore_ascii_case("smtp") => Err(invalid("write SMTP: or smtp:")),
             _ => {
-                let prefix_ok = (1..=9).contains(&prefix.len())
-                    && prefix.chars().all(|c| c.is_ascii_alphanumeric());
-                let value_ok = !value.is_empty()
-                    && value.len() <= 1024
-                    && !value.chars().any(char::is_control);
+                let prefix_ok = (1..=9).contains(&prefix.len()) && prefix.chars().all(|c| c.is_ascii_alphanumeric());
+                let value_ok = !value.is_empty() && value.len() <= 1024 && !value.chars().any(char::is_control);
                 if !prefix_ok || !value_ok {
                     return Err(invalid("bad type or value"));
                 }
@@ -141,7 +140,10 @@ impl ProxyAddress {
     }
 
     pub fn secondary(address: EmailAddress) -> Self {
-        ProxyAddress::Smtp { address, primary: false }
+        ProxyAddress::Smtp {
+            address,
+            primary: false,
+        }
     }
 
     /// The comparison key: lower case, with `smtp:` for primary and secondary alike.
@@ -170,7 +172,10 @@ impl fmt::Display for ProxyAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ProxyAddress::Smtp { address, primary: true } => write!(f, "SMTP:{address}"),
-            ProxyAddress::Smtp { address, primary: false } => write!(f, "smtp:{address}"),
+            ProxyAddress::Smtp {
+                address,
+                primary: false,
+            } => write!(f, "smtp:{address}"),
             ProxyAddress::Other { prefix, value } => write!(f, "{prefix}:{value}"),
         }
     }
@@ -211,7 +216,10 @@ impl ProxyAddresses {
     }
 
     pub fn parse_all<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<Self, Error> {
-        let parsed = texts.into_iter().map(ProxyAddress::parse).collect::<Result<Vec<_>, _>>()?;
+        let parsed = texts
+            .into_iter()
+            .map(ProxyAddress::parse)
+            .collect::<Result<Vec<_>, _>>()?;
         ProxyAddresses::new(parsed)
     }
 
@@ -229,7 +237,10 @@ impl ProxyAddresses {
 
     /// The primary SMTP address: the user's or group's `mail`.
     pub fn mail(&self) -> Option<&EmailAddress> {
-        self.0.iter().find(|a| a.is_primary()).and_then(ProxyAddress::smtp_address)
+        self.0
+            .iter()
+            .find(|a| a.is_primary())
+            .and_then(ProxyAddress::smtp_address)
     }
 
     pub fn keys(&self) -> Vec<String> {
@@ -260,8 +271,7 @@ impl ProxyAddresses {
         keys: &[String],
         preferred: Option<&EmailAddress>,
     ) -> (Vec<ProxyAddress>, Option<EmailAddress>) {
-        let (removed, kept): (Vec<_>, Vec<_>) =
-            self.0.drain(..).partition(|entry| keys.contains(&entry.key()));
+        let (removed, kept): (Vec<_>, Vec<_>) = self.0.drain(..).partition(|entry| keys.contains(&entry.key()));
         self.0 = kept;
         let lost_primary = removed.iter().any(ProxyAddress::is_primary);
         let remaining_smtp = self.0.iter().filter_map(ProxyAddress::smtp_address);

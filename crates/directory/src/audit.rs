@@ -101,11 +101,11 @@ pub struct AuditQuery {
 }
 
 impl Directory {
-    /// Audit records, newest first.
+    /// Audit records, newest first; at most `limit` (100 when zero, never more than 1000).
     pub async fn audit_events(&self, caller: &Caller, query: &AuditQuery) -> Result<Vec<AuditEvent>, Error> {
         caller.authorize(Permission::ReadAudit)?;
         let mut query = query.clone();
-        query.limit = query.limit.clamp(1, 1000);
+        query.limit = if query.limit == 0 { 100 } else { query.limit.min(1000) };
         Ok(self.store.read().await?.audit_events(&query).await?)
     }
 }

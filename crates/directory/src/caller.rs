@@ -94,9 +94,14 @@ fn reach(role: AdminRole, permission: Permission) -> Option<&'static [TargetTier
 /// Who performs an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    User { id: UserId, upn: String },
+    User {
+        id: UserId,
+        upn: String,
+    },
     /// A token issued with `roster token issue`, not bound to a user.
-    Service { name: String },
+    Service {
+        name: String,
+    },
     /// Roster itself: background jobs and first-time initialisation.
     System,
 }
@@ -200,14 +205,39 @@ mod tests {
             check(&[UserAdministrator], action, &[UserAdministrator], true);
             check(&[UserAdministrator], action, &[AuthenticationAdministrator], false);
             check(&[UserAdministrator], action, &[GlobalAdministrator], false);
-            check(&[UserAdministrator], action, &[PrivilegedAuthenticationAdministrator], false);
+            check(
+                &[UserAdministrator],
+                action,
+                &[PrivilegedAuthenticationAdministrator],
+                false,
+            );
             check(&[UserAdministrator], action, &[LicenseAdministrator], false);
             check(&[AuthenticationAdministrator], action, &[], true);
-            check(&[AuthenticationAdministrator], action, &[AuthenticationAdministrator], true);
+            check(
+                &[AuthenticationAdministrator],
+                action,
+                &[AuthenticationAdministrator],
+                true,
+            );
             check(&[AuthenticationAdministrator], action, &[UserAdministrator], false);
-            check(&[PrivilegedAuthenticationAdministrator], action, &[GlobalAdministrator], true);
-            check(&[GlobalAdministrator], action, &[GlobalAdministrator, GlobalReader], true);
-            check(&[UserAdministrator, AuthenticationAdministrator], action, &[AuthenticationAdministrator], true);
+            check(
+                &[PrivilegedAuthenticationAdministrator],
+                action,
+                &[GlobalAdministrator],
+                true,
+            );
+            check(
+                &[GlobalAdministrator],
+                action,
+                &[GlobalAdministrator, GlobalReader],
+                true,
+            );
+            check(
+                &[UserAdministrator, AuthenticationAdministrator],
+                action,
+                &[AuthenticationAdministrator],
+                true,
+            );
             check(&[GlobalReader], action, &[], false);
             check(&[LicenseAdministrator], action, &[], false);
         }
@@ -224,7 +254,11 @@ mod tests {
         assert!(caller(&[GlobalReader]).authorize(Permission::ReadDirectory).is_ok());
         assert!(caller(&[GlobalReader]).authorize(Permission::ReadAudit).is_ok());
         assert!(caller(&[GlobalReader]).authorize(Permission::CreateUser).is_err());
-        assert!(caller(&[LicenseAdministrator]).authorize(Permission::AssignLicense).is_ok());
+        assert!(
+            caller(&[LicenseAdministrator])
+                .authorize(Permission::AssignLicense)
+                .is_ok()
+        );
         assert!(caller(&[UserAdministrator]).authorize(Permission::ManageRoles).is_err());
         assert!(caller(&[]).authorize(Permission::ReadDirectory).is_err());
     }

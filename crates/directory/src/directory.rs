@@ -72,7 +72,12 @@ macro_rules! into_uuid {
         }
     )*};
 }
-into_uuid!(crate::ids::UserId, crate::ids::GroupId, crate::ids::SkuId, crate::ids::TokenId);
+into_uuid!(
+    crate::ids::UserId,
+    crate::ids::GroupId,
+    crate::ids::SkuId,
+    crate::ids::TokenId
+);
 
 /// A successful audit record with no details yet.
 pub(crate) fn audit_event(caller: &Caller, at: Timestamp, action: AuditAction, target: Target) -> AuditEvent {

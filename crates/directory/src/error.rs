@@ -109,15 +109,9 @@ pub enum Error {
         target: Option<&'static str>,
     },
     #[error("user principal name {upn} is held by another active user")]
-    UpnTaken {
-        upn: String,
-        holder: Option<Holder>,
-    },
+    UpnTaken { upn: String, holder: Option<Holder> },
     #[error("address {address} is held by another object")]
-    AddressTaken {
-        address: String,
-        holder: Option<Holder>,
-    },
+    AddressTaken { address: String, holder: Option<Holder> },
     #[error("{what} already exists")]
     AlreadyExists { what: String },
     #[error("resource '{id}' does not exist")]

@@ -60,13 +60,24 @@ impl Directory {
             id: GroupId::generate(),
             display_name: text_property("displayName", &new.display_name, 256)?,
             mail_nickname: mail_nickname(&new.mail_nickname)?,
-            description: new.description.as_deref().map(|d| text_property("description", d, 1024)).transpose()?,
+            description: new
+                .description
+                .as_deref()
+                .map(|d| text_property("description", d, 1024))
+                .transpose()?,
             mail: new.mail,
             created_at: now,
         };
         let mail_text = group.mail.as_ref().map(ToString::to_string).unwrap_or_default();
-        tx.insert_group(&group).await.map_err(|e| conflict_error(e, "", &mail_text))?;
-        let event = audit_event(caller, now, AuditAction::AddGroup, Target::new(group.id, &group.display_name));
+        tx.insert_group(&group)
+            .await
+            .map_err(|e| conflict_error(e, "", &mail_text))?;
+        let event = audit_event(
+            caller,
+            now,
+            AuditAction::AddGroup,
+            Target::new(group.id, &group.display_name),
+        );
         tx.append_audit(&event).await?;
         tx.commit().await?;
         Ok(group)
@@ -80,7 +91,12 @@ impl Directory {
         let mut tx = self.store.begin().await?;
         let group = tx.group(id).await?.ok_or_else(|| Error::not_found(id))?;
         tx.delete_group(id).await?;
-        let event = audit_event(caller, now, AuditAction::DeleteGroup, Target::new(id, &group.display_name));
+        let event = audit_event(
+            caller,
+            now,
+            AuditAction::DeleteGroup,
+            Target::new(id, &group.display_name),
+        );
         tx.append_audit(&event).await?;
         tx.commit().await?;
         Ok(())
@@ -124,7 +140,9 @@ impl Directory {
         let group = tx.group(id).await?.ok_or_else(|| Error::not_found(id))?;
         let member = tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
         let already = |e: StoreError| match e {
-            StoreError::Conflict(_) => Error::AlreadyExists { what: format!("{} in group {}", member.upn, group.display_name) },
+            StoreError::Conflict(_) => Error::AlreadyExists {
+                what: format!("{} in group {}", member.upn, group.display_name),
+            },
             other => Error::Store(other),
         };
         let action = match link {
@@ -144,7 +162,13 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn remove_from_group(&self, caller: &Caller, id: GroupId, link: GroupLink, user: UserId) -> Result<(), Error> {
+    pub async fn remove_from_group(
+        &self,
+        caller: &Caller,
+        id: GroupId,
+        link: GroupLink,
+        user: UserId,
+    ) -> Result<(), Error> {
         caller.authorize(Permission::ManageGroups)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;

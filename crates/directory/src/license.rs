@@ -67,11 +67,20 @@ impl Directory {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         tx.insert_sku(&sku).await.map_err(|e| match e {
-            StoreError::Conflict(_) => Error::AlreadyExists { what: format!("subscription {}", sku.part_number) },
+            StoreError::Conflict(_) => Error::AlreadyExists {
+                what: format!("subscription {}", sku.part_number),
+            },
             other => Error::Store(other),
         })?;
-        let mut event = audit_event(caller, now, AuditAction::AddSubscription, Target::new(sku.id, &sku.part_number));
-        event.details.push(("prepaidUnits".into(), sku.prepaid_units.to_string()));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::AddSubscription,
+            Target::new(sku.id, &sku.part_number),
+        );
+        event
+            .details
+            .push(("prepaidUnits".into(), sku.prepaid_units.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
         Ok(sku)
@@ -88,7 +97,12 @@ impl Directory {
             return Err(Error::not_found(id));
         }
         let sku = tx.sku(id).await?.ok_or_else(|| Error::not_found(id))?;
-        let mut event = audit_event(caller, now, AuditAction::UpdateSubscription, Target::new(id, &sku.part_number));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::UpdateSubscription,
+            Target::new(id, &sku.part_number),
+        );
         event.details.push(("prepaidUnits".into(), prepaid_units.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
@@ -131,14 +145,20 @@ impl Directory {
         let mut event = audit_event(caller, now, AuditAction::ChangeLicense, Target::new(user_id, &user.upn));
         for sku in remove {
             if !tx.remove_license(user_id, sku).await? {
-                return Err(Error::invalid(Code::InvalidValue, "removeLicenses", format!("License {sku} is not assigned to the user.")));
+                return Err(Error::invalid(
+                    Code::InvalidValue,
+                    "removeLicenses",
+                    format!("License {sku} is not assigned to the user."),
+                ));
             }
             tx.release_seat(sku).await?;
             event.details.push(("removed".into(), sku.to_string()));
         }
         let held: Vec<SkuId> = tx.licenses_of(user_id).await?.iter().map(|l| l.sku_id).collect();
         for license in add {
-            tx.sku(license.sku_id).await?.ok_or_else(|| Error::not_found(license.sku_id))?;
+            tx.sku(license.sku_id)
+                .await?
+                .ok_or_else(|| Error::not_found(license.sku_id))?;
             if held.contains(&license.sku_id) {
                 tx.remove_license(user_id, license.sku_id).await?;
             } else if !tx.take_seat(license.sku_id, false).await? {
@@ -161,14 +181,22 @@ impl Directory {
 fn part_number(text: &str) -> Result<String, Error> {
     let ok = (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !ok {
-        return Err(Error::invalid(Code::InvalidValue, "skuPartNumber", format!("'{text}' is not a valid SKU part number")));
+        return Err(Error::invalid(
+            Code::InvalidValue,
+            "skuPartNumber",
+            format!("'{text}' is not a valid SKU part number"),
+        ));
     }
     Ok(text.to_owned())
 }
 
 fn seats(prepaid_units: i64) -> Result<i64, Error> {
     if !(0..=10_000_000).contains(&prepaid_units) {
-        return Err(Error::invalid(Code::InvalidValue, "prepaidUnits", "the number of seats must be between 0 and 10000000"));
+        return Err(Error::invalid(
+            Code::InvalidValue,
+            "prepaidUnits",
+            "the number of seats must be between 0 and 10000000",
+        ));
     }
     Ok(prepaid_units)
 }

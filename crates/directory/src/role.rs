@@ -137,7 +137,9 @@ impl Directory {
         let mut tx = self.store.begin().await?;
         let member = tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
         tx.assign_role(user, role).await.map_err(|e| match e {
-            StoreError::Conflict(_) => Error::AlreadyExists { what: format!("{role} assignment of {}", member.upn) },
+            StoreError::Conflict(_) => Error::AlreadyExists {
+                what: format!("{role} assignment of {}", member.upn),
+            },
             other => Error::Store(other),
         })?;
         let mut event = audit_event(caller, now, AuditAction::AddRoleMember, Target::new(user, &member.upn));

@@ -170,7 +170,11 @@ impl Directory {
         let event = audit_event(&caller, now, AuditAction::AddUser, Target::new(admin.id, &admin.upn));
         tx.append_audit(&event).await?;
         tx.commit().await?;
-        Ok(Initialized { tenant, admin, admin_password })
+        Ok(Initialized {
+            tenant,
+            admin,
+            admin_password,
+        })
     }
 
     /// The tenant, or [`Error::NotInitialized`]. Any authenticated caller may read it.
@@ -186,7 +190,9 @@ impl Directory {
         let mut tx = self.store.begin().await?;
         let mut tenant = tenant_in(&mut *tx).await?;
         if tenant.is_verified(&domain) {
-            return Err(Error::AlreadyExists { what: format!("domain {domain}") });
+            return Err(Error::AlreadyExists {
+                what: format!("domain {domain}"),
+            });
         }
         tenant.domains.push(domain.clone());
         tx.update_tenant(&tenant).await?;
@@ -203,7 +209,12 @@ impl Directory {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let mut tenant = tenant_in(&mut *tx).await?;
-        let mut event = audit_event(caller, now, AuditAction::UpdateTenant, Target::new(tenant.id, &tenant.name));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::UpdateTenant,
+            Target::new(tenant.id, &tenant.name),
+        );
         if let Some(name) = settings.name {
             tenant.name = crate::user::text_property("name", &name, 256)?;
             event.details.push(("name".into(), tenant.name.clone()));

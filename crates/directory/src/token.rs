@@ -77,7 +77,10 @@ fn base64_url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 1);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
         }
@@ -118,27 +121,48 @@ impl Directory {
     ) -> Result<IssuedToken, Error> {
         caller.authorize(Permission::ManageTokens)?;
         if roles.is_empty() {
-            return Err(Error::invalid(Code::InvalidValue, "roles", "a service token needs at least one role"));
+            return Err(Error::invalid(
+                Code::InvalidValue,
+                "roles",
+                "a service token needs at least one role",
+            ));
         }
-        self.issue(caller, name, TokenSubject::Service { roles }, lifetime).await
+        self.issue(caller, name, TokenSubject::Service { roles }, lifetime)
+            .await
     }
 
     /// Issues a token that acts as an active, enabled user (after it signed in, or for an
     /// admin acting on its behalf).
-    pub async fn issue_user_token(&self, caller: &Caller, user: UserId, lifetime: Duration) -> Result<IssuedToken, Error> {
+    pub async fn issue_user_token(
+        &self,
+        caller: &Caller,
+        user: UserId,
+        lifetime: Duration,
+    ) -> Result<IssuedToken, Error> {
         if caller.user_id() != Some(user) {
             caller.authorize(Permission::ManageTokens)?;
         }
         let mut tx = self.store.read().await?;
         let holder = tx.user(user).await?.ok_or_else(|| Error::not_found(user))?;
         drop(tx);
-        self.issue(caller, &holder.upn.to_string(), TokenSubject::User(user), lifetime).await
+        self.issue(caller, &holder.upn.to_string(), TokenSubject::User(user), lifetime)
+            .await
     }
 
-    async fn issue(&self, caller: &Caller, name: &str, subject: TokenSubject, lifetime: Duration) -> Result<IssuedToken, Error> {
+    async fn issue(
+        &self,
+        caller: &Caller,
+        name: &str,
+        subject: TokenSubject,
+        lifetime: Duration,
+    ) -> Result<IssuedToken, Error> {
         let name = crate::user::text_property("name", name, 128)?;
         if lifetime <= Duration::ZERO || lifetime > Duration::days(3650) {
-            return Err(Error::invalid(Code::InvalidValue, "expiresIn", "a token lives longer than zero and at most 3650 days"));
+            return Err(Error::invalid(
+                Code::InvalidValue,
+                "expiresIn",
+                "a token lives longer than zero and at most 3650 days",
+            ));
         }
         let now = self.now();
         let secret = TokenSecret::generate();
@@ -153,7 +177,12 @@ impl Directory {
         };
         let mut tx = self.store.begin().await?;
         tx.insert_token(&record).await?;
-        let mut event = audit_event(caller, now, AuditAction::IssueToken, Target::new(record.id, &record.name));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::IssueToken,
+            Target::new(record.id, &record.name),
+        );
         event.details.push(("expiresAt".into(), record.expires_at.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
@@ -170,9 +199,19 @@ impl Directory {
         match record.subject {
             TokenSubject::Service { roles } => Ok(Caller::new(Principal::Service { name: record.name }, roles)),
             TokenSubject::User(id) => {
-                let user = tx.user(id).await?.filter(|u| u.account_enabled).ok_or(Error::Unauthenticated)?;
+                let user = tx
+                    .user(id)
+                    .await?
+                    .filter(|u| u.account_enabled)
+                    .ok_or(Error::Unauthenticated)?;
                 let roles = tx.roles_of(id).await?;
-                Ok(Caller::new(Principal::User { id, upn: user.upn.to_string() }, roles))
+                Ok(Caller::new(
+                    Principal::User {
+                        id,
+                        upn: user.upn.to_string(),
+                    },
+                    roles,
+                ))
             }
         }
     }

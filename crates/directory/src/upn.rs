@@ -22,7 +22,9 @@ impl DomainName {
         let well_formed = domain.len() <= 253
             && labels.len() >= 2
             && labels.iter().all(|label| is_dns_label(label))
-            && labels.last().is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
+            && labels
+                .last()
+                .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
         if !well_formed || !text.is_ascii() {
             return Err(Error::invalid(
                 Code::InvalidValue,
@@ -82,9 +84,7 @@ impl UserPrincipalName {
             return Err(invalid("the part before @ must have 1 to 64 characters"));
         }
         if !local.chars().all(is_upn_local_char) {
-            return Err(invalid(
-                "only A-Z, a-z, 0-9 and ' . - _ ! # ^ ~ are allowed before @",
-            ));
+            return Err(invalid("only A-Z, a-z, 0-9 and ' . - _ ! # ^ ~ are allowed before @"));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(invalid("a dot cannot start or end the alias or follow a dot"));
@@ -151,10 +151,16 @@ mod tests {
         check("@contoso.com", None);
         check("adele@", None);
         check("adele@-contoso.com", None);
-        check(&format!("{}@contoso.com", "a".repeat(64)), Some(&format!("{}@contoso.com", "a".repeat(64))));
+        check(
+            &format!("{}@contoso.com", "a".repeat(64)),
+            Some(&format!("{}@contoso.com", "a".repeat(64))),
+        );
         check(&format!("{}@contoso.com", "a".repeat(65)), None);
         check(&format!("a@{}.com", "b".repeat(45)), None);
-        check(&format!("a@{}.com", "b".repeat(44)), Some(&format!("a@{}.com", "b".repeat(44))));
+        check(
+            &format!("a@{}.com", "b".repeat(44)),
+            Some(&format!("a@{}.com", "b".repeat(44))),
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "roster", version, about = "A self-hosted organisation directory with a 30-day recycle bin")]
+#[command(
+    name = "roster",
+    version,
+    about = "A self-hosted organisation directory with a 30-day recycle bin"
+)]
 pub struct Cli {
     /// More log output (-v debug, -vv trace). RUST_LOG overrides it.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

@@ -30,8 +30,12 @@ struct ConfigFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Database {
     /// The embedded default: `roster.db` in a data directory.
-    Sqlite { data_dir: PathBuf },
-    Postgres { url: String },
+    Sqlite {
+        data_dir: PathBuf,
+    },
+    Postgres {
+        url: String,
+    },
 }
 
 impl Database {
@@ -88,8 +92,13 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
 fn init_with(args: &InitArgs, file: &ConfigFile) -> Result<InitSettings> {
     let domain_text = args.domain.clone().or(file.domain.clone());
     let domain_text = domain_text.as_deref().unwrap_or(DEFAULT_DOMAIN);
-    let domain = DomainName::parse(domain_text).map_err(|_| anyhow::anyhow!("bad setting domain: '{domain_text}' is not a domain name"))?;
-    let organization = args.organization.clone().or(file.organization.clone()).unwrap_or_else(|| domain.to_string());
+    let domain = DomainName::parse(domain_text)
+        .map_err(|_| anyhow::anyhow!("bad setting domain: '{domain_text}' is not a domain name"))?;
+    let organization = args
+        .organization
+        .clone()
+        .or(file.organization.clone())
+        .unwrap_or_else(|| domain.to_string());
     Ok(InitSettings {
         database: database(&args.storage, file)?,
         domain,
@@ -100,7 +109,10 @@ fn init_with(args: &InitArgs, file: &ConfigFile) -> Result<InitSettings> {
 fn database(args: &StorageArgs, file: &ConfigFile) -> Result<Database> {
     if let Some(url) = args.database_url.clone().or(file.database_url.clone()) {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            bail!("bad setting database_url: expected postgres://…, got '{}'", redact_password(&url));
+            bail!(
+                "bad setting database_url: expected postgres://…, got '{}'",
+                redact_password(&url)
+            );
         }
         return Ok(Database::Postgres { url });
     }
@@ -160,7 +172,12 @@ mod tests {
         assert_eq!(parse_duration("x", "2d").unwrap(), Duration::from_secs(172_800));
         assert!(parse_duration("x", "0s").is_err());
         assert!(parse_duration("x", "soon").is_err());
-        assert!(parse_duration("x", "10").unwrap_err().to_string().contains("bad setting x"));
+        assert!(
+            parse_duration("x", "10")
+                .unwrap_err()
+                .to_string()
+                .contains("bad setting x")
+        );
         assert_eq!(redact_password("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
     }
@@ -168,11 +185,23 @@ mod tests {
     #[test]
     fn the_config_file_fills_what_flags_leave_open_and_refuses_unknown_keys() {
         let file: ConfigFile = toml::from_str("data_dir = \"/srv/roster\"\ndomain = \"contoso.com\"").unwrap();
-        let args = InitArgs { storage: StorageArgs::default(), domain: None, organization: None };
+        let args = InitArgs {
+            storage: StorageArgs::default(),
+            domain: None,
+            organization: None,
+        };
         let settings = init_with(&args, &file).unwrap();
-        assert_eq!(settings.database, Database::Sqlite { data_dir: "/srv/roster".into() });
+        assert_eq!(
+            settings.database,
+            Database::Sqlite {
+                data_dir: "/srv/roster".into()
+            }
+        );
         assert_eq!(settings.domain.as_str(), "contoso.com");
-        let flagged = InitArgs { domain: Some("fabrikam.com".into()), ..args };
+        let flagged = InitArgs {
+            domain: Some("fabrikam.com".into()),
+            ..args
+        };
         assert_eq!(init_with(&flagged, &file).unwrap().domain.as_str(), "fabrikam.com");
         assert!(toml::from_str::<ConfigFile>("colour = \"blue\"").is_err());
     }

@@ -47,7 +47,10 @@ async fn open(database: &Database, missing: Missing, lock: bool) -> Result<OpenS
             let store = PgStore::connect(url)
                 .await
                 .with_context(|| format!("cannot use the database {}", database.describe()))?;
-            Ok(OpenStore { store: Arc::new(store), _lock: None })
+            Ok(OpenStore {
+                store: Arc::new(store),
+                _lock: None,
+            })
         }
         Database::Sqlite { data_dir } => {
             prepare_data_dir(data_dir, missing)?;
@@ -56,7 +59,10 @@ async fn open(database: &Database, missing: Missing, lock: bool) -> Result<OpenS
             let store = SqliteStore::open(&path)
                 .await
                 .with_context(|| format!("cannot open {}", path.display()))?;
-            Ok(OpenStore { store: Arc::new(store), _lock: lock })
+            Ok(OpenStore {
+                store: Arc::new(store),
+                _lock: lock,
+            })
         }
     }
 }

@@ -33,7 +33,7 @@ struct Server {
 
 impl Server {
     fn start(args: &[&str]) -> (Server, Vec<String>) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        let child = Command::new(env!("CARGO_BIN_EXE_roster"))
             .arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
@@ -41,7 +41,12 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("roster serve starts");
-        let stdout = child.stdout.take().unwrap();
+        // Owned by a Server at once, so the process is reaped on every path.
+        let mut server = Server {
+            child,
+            address: String::new(),
+        };
+        let stdout = server.child.stdout.take().unwrap();
         let (lines_tx, lines_rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -52,11 +57,13 @@ impl Server {
         });
         let mut printed = Vec::new();
         loop {
-            let line = lines_rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its address");
+            let line = lines_rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("serve prints its address");
             if let Some(address) = line.strip_prefix("Roster is listening on http://") {
-                let address = address.to_owned();
+                server.address = address.to_owned();
                 printed.push(line);
-                return (Server { child, address }, printed);
+                return (server, printed);
             }
             printed.push(line);
         }
@@ -64,7 +71,11 @@ impl Server {
 
     fn get(&self, path: &str) -> String {
         let mut stream = TcpStream::connect(&self.address).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: roster\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: roster\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         response
@@ -88,7 +99,15 @@ impl Drop for Server {
 fn init_prints_the_admin_credentials_once_and_refuses_a_second_init() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir_arg(&dir.path().join("data"));
-    let first = roster(&["init", "--data-dir", &data, "--domain", "contoso.com", "--organization", "Contoso"]);
+    let first = roster(&[
+        "init",
+        "--data-dir",
+        &data,
+        "--domain",
+        "contoso.com",
+        "--organization",
+        "Contoso",
+    ]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let stdout = text(&first.stdout);
     assert!(stdout.contains("Sign in as:  admin@contoso.com"), "{stdout}");
@@ -107,13 +126,30 @@ fn token_issue_prints_a_token_and_explains_what_is_missing() {
     let data = dir_arg(&dir.path().join("data"));
     let missing = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Administrator"]);
     assert!(!missing.status.success());
-    assert!(text(&missing.stderr).contains("there is no data directory"), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("there is no data directory"),
+        "{}",
+        text(&missing.stderr)
+    );
 
-    assert!(roster(&["init", "--data-dir", &data, "--domain", "contoso.com"]).status.success());
+    assert!(
+        roster(&["init", "--data-dir", &data, "--domain", "contoso.com"])
+            .status
+            .success()
+    );
     let unknown = roster(&["token", "issue", "--data-dir", &data, "--role", "Chief Wizard"]);
     assert!(text(&unknown.stderr).contains("unknown role 'Chief Wizard'; the roles are: Global Administrator"));
 
-    let issued = roster(&["token", "issue", "--data-dir", &data, "--role", "global administrator", "--expires-in", "1d"]);
+    let issued = roster(&[
+        "token",
+        "issue",
+        "--data-dir",
+        &data,
+        "--role",
+        "global administrator",
+        "--expires-in",
+        "1d",
+    ]);
     assert!(issued.status.success(), "{}", text(&issued.stderr));
     let token = text(&issued.stdout);
     assert!(token.trim().starts_with("rst_") && token.trim().len() == 47, "{token}");
@@ -124,20 +160,34 @@ fn serve_initialises_an_empty_data_directory_serves_health_and_locks_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir_arg(&dir.path().join("fresh"));
     let (server, printed) = Server::start(&["--data-dir", &data, "--domain", "contoso.com"]);
-    assert!(printed.iter().any(|l| l.contains("Sign in as:  admin@contoso.com")), "{printed:?}");
+    assert!(
+        printed.iter().any(|l| l.contains("Sign in as:  admin@contoso.com")),
+        "{printed:?}"
+    );
     let health = server.get("/health");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""status":"ok""#));
 
     let second = roster(&["serve", "--data-dir", &data, "--listen", "127.0.0.1:0"]);
     assert!(!second.status.success());
-    assert!(text(&second.stderr).contains("is in use by another `roster serve`"), "{}", text(&second.stderr));
+    assert!(
+        text(&second.stderr).contains("is in use by another `roster serve`"),
+        "{}",
+        text(&second.stderr)
+    );
     let token = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Reader"]);
-    assert!(token.status.success(), "tools work beside a running server: {}", text(&token.stderr));
+    assert!(
+        token.status.success(),
+        "tools work beside a running server: {}",
+        text(&token.stderr)
+    );
 
     assert!(server.terminate().success(), "SIGTERM stops the server cleanly");
     let (again, printed) = Server::start(&["--data-dir", &data]);
-    assert!(!printed.iter().any(|l| l.contains("Password")), "credentials are printed only once");
+    assert!(
+        !printed.iter().any(|l| l.contains("Password")),
+        "credentials are printed only once"
+    );
     assert!(again.get("/health").starts_with("HTTP/1.1 200"));
 }
 
@@ -146,12 +196,20 @@ fn bad_settings_and_an_unreachable_database_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir_arg(dir.path());
     let interval = roster(&["serve", "--data-dir", &data, "--purge-interval", "soon"]);
-    assert!(text(&interval.stderr).contains("bad setting purge_interval"), "{}", text(&interval.stderr));
+    assert!(
+        text(&interval.stderr).contains("bad setting purge_interval"),
+        "{}",
+        text(&interval.stderr)
+    );
 
     let config = dir.path().join("roster.toml");
     std::fs::write(&config, "colour = \"blue\"\n").unwrap();
     let unknown = roster(&["serve", "--config", &dir_arg(&config)]);
-    assert!(text(&unknown.stderr).contains("bad config file"), "{}", text(&unknown.stderr));
+    assert!(
+        text(&unknown.stderr).contains("bad config file"),
+        "{}",
+        text(&unknown.stderr)
+    );
 
     let mysql = roster(&["serve", "--database-url", "mysql://localhost/db"]);
     assert!(text(&mysql.stderr).contains("bad setting database_url"));
@@ -159,7 +217,10 @@ fn bad_settings_and_an_unreachable_database_get_clear_errors() {
     let unreachable = roster(&["serve", "--database-url", "postgres://roster:secret@127.0.0.1:1/none"]);
     assert!(!unreachable.status.success());
     let stderr = text(&unreachable.stderr);
-    assert!(stderr.contains("cannot use the database PostgreSQL at postgres://roster:***@127.0.0.1:1/none"), "{stderr}");
+    assert!(
+        stderr.contains("cannot use the database PostgreSQL at postgres://roster:***@127.0.0.1:1/none"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("secret"));
 
     let file = dir.path().join("not-a-dir");
@@ -170,14 +231,22 @@ fn bad_settings_and_an_unreachable_database_get_clear_errors() {
 
 #[test]
 fn serve_runs_on_postgresql() {
-    let base = std::env::var("ROSTER_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base =
+        std::env::var("ROSTER_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let name = format!("roster_bin_{}", uuid::Uuid::new_v4().simple());
-    let created = Command::new("psql").args([&base, "-qc", &format!("CREATE DATABASE {name}")]).status();
-    assert!(created.is_ok_and(|s| s.success()), "PostgreSQL must be reachable at {base} (psql)");
+    let created = Command::new("psql")
+        .args([&base, "-qc", &format!("CREATE DATABASE {name}")])
+        .status();
+    assert!(
+        created.is_ok_and(|s| s.success()),
+        "PostgreSQL must be reachable at {base} (psql)"
+    );
     let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
     let (server, printed) = Server::start(&["--database-url", &url, "--domain", "contoso.com"]);
     assert!(printed.iter().any(|l| l.contains("in PostgreSQL at")), "{printed:?}");
     assert!(server.get("/health").starts_with("HTTP/1.1 200"));
     assert!(server.terminate().success());
-    let _ = Command::new("psql").args([&base, "-qc", &format!("DROP DATABASE {name}")]).status();
+    let _ = Command::new("psql")
+        .args([&base, "-qc", &format!("DROP DATABASE {name}")])
+        .status();
 }

@@ -15,16 +15,26 @@ async fn the_purge_job_purges_once_retention_ends_and_stops_when_told() {
     let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
     let clock = ManualClock::at_default_start();
     let directory = Directory::new(Arc::new(store), Arc::new(clock.clone()));
-    directory.initialize("Contoso", DomainName::parse("contoso.com").unwrap()).await.unwrap();
+    directory
+        .initialize("Contoso", DomainName::parse("contoso.com").unwrap())
+        .await
+        .unwrap();
     let admin = Caller::system();
     let user = create_adele(&directory).await;
     directory.delete_user(&admin, user, false).await.unwrap();
 
     let (stop, stopped) = watch::channel(false);
-    let job = tokio::spawn(roster::purge_job::run(directory.clone(), Duration::from_millis(20), stopped));
+    let job = tokio::spawn(roster::purge_job::run(
+        directory.clone(),
+        Duration::from_millis(20),
+        stopped,
+    ));
     let hard_deletes = || async {
         let events = directory.audit_events(&admin, &Default::default()).await.unwrap();
-        events.iter().filter(|e| e.action.as_str() == "Hard delete user").count()
+        events
+            .iter()
+            .filter(|e| e.action.as_str() == "Hard delete user")
+            .count()
     };
     // Several runs happen while the user is still restorable; none purges it.
     for _ in 0..5 {
@@ -37,12 +47,26 @@ async fn the_purge_job_purges_once_retention_ends_and_stops_when_told() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(20), purged).await.expect("the job purges within its interval");
-    assert!(directory.restore_user(&admin, user, RestoreOptions::default()).await.is_err());
+    tokio::time::timeout(Duration::from_secs(20), purged)
+        .await
+        .expect("the job purges within its interval");
+    assert!(
+        directory
+            .restore_user(&admin, user, RestoreOptions::default())
+            .await
+            .is_err()
+    );
 
     stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), job).await.expect("the job stops").unwrap();
-    assert_eq!(hard_deletes().await, 1, "purged and audited exactly once over many runs");
+    tokio::time::timeout(Duration::from_secs(5), job)
+        .await
+        .expect("the job stops")
+        .unwrap();
+    assert_eq!(
+        hard_deletes().await,
+        1,
+        "purged and audited exactly once over many runs"
+    );
 }
 
 async fn create_adele(directory: &Directory) -> directory::ids::UserId {

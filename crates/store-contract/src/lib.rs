@@ -16,6 +16,25 @@ use std::sync::Arc;
 /// connections, as a second process would.
 pub struct TestDb {
     open: Box<dyn Fn() -> BoxFuture<'static, Arc<dyn Store>> + Send + Sync>,
+    cleanup: Cleanup,
+}
+
+/// Removes a test database after a case passed (a failed case keeps it for inspection).
+#[derive(Clone, Default)]
+pub struct Cleanup(Option<Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>>);
+
+impl Cleanup {
+    pub async fn run(self) {
+        if let Some(cleanup) = self.0 {
+            cleanup().await;
+        }
+    }
+}
+
+impl std::fmt::Debug for Cleanup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cleanup")
+    }
 }
 
 impl std::fmt::Debug for TestDb {
@@ -26,7 +45,20 @@ impl std::fmt::Debug for TestDb {
 
 impl TestDb {
     pub fn new(open: impl Fn() -> BoxFuture<'static, Arc<dyn Store>> + Send + Sync + 'static) -> Self {
-        TestDb { open: Box::new(open) }
+        TestDb {
+            open: Box::new(open),
+            cleanup: Cleanup::default(),
+        }
+    }
+
+    /// Runs `cleanup` after a case that passed.
+    pub fn with_cleanup(mut self, cleanup: impl Fn() -> BoxFuture<'static, ()> + Send + Sync + 'static) -> Self {
+        self.cleanup = Cleanup(Some(Arc::new(cleanup)));
+        self
+    }
+
+    pub fn cleanup(&self) -> Cleanup {
+        self.cleanup.clone()
     }
 
     pub async fn store(&self) -> Arc<dyn Store> {
@@ -82,7 +114,9 @@ macro_rules! contract_tests {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
                 let db = $fresh().await;
+                let cleanup = db.cleanup();
                 $crate::$module::$case(db).await;
+                cleanup.run().await;
             }
         )*
     };

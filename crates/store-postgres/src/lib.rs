@@ -1,1 +1,194 @@
-//! placeholder
+//! Roster's PostgreSQL storage adapter, for several `roster serve` processes on one database.
+//!
+//! Transactions run at READ COMMITTED. Every rule that racing processes could break is
+//! enforced by the database: uniqueness by (partial) unique indexes, seat counts by
+//! conditional updates, and a purge by a `DELETE` that only one transaction can win.
+//! Timestamps are `TIMESTAMPTZ` (microsecond precision, the domain's precision).
+//!
+//! The SQL itself is shared with the SQLite adapter (`crates/store-sql`); this crate provides
+//! the hooks it uses: [`Db`], [`db_time`], [`classify`] and how transactions begin.
+
+#[path = "../../store-sql/codec.rs"]
+mod codec;
+#[path = "../../store-sql/groups.rs"]
+mod groups;
+#[path = "../../store-sql/licenses.rs"]
+mod licenses;
+#[path = "../../store-sql/records.rs"]
+mod records;
+#[path = "../../store-sql/recycle_bin.rs"]
+mod recycle_bin;
+#[path = "../../store-sql/roles.rs"]
+mod roles;
+#[path = "../../store-sql/tx.rs"]
+mod tx;
+#[path = "../../store-sql/users.rs"]
+mod users;
+
+use async_trait::async_trait;
+use directory::store::{Constraint, ReadTx, Store, StoreError, Tx};
+use sqlx::AssertSqlSafe;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+use tx::SqlTx;
+
+/// The database the shared SQL runs on.
+pub(crate) type Db = sqlx::Postgres;
+
+/// How long to wait for a connection before reporting the database unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections per store.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// Timestamps as `TIMESTAMPTZ`.
+pub(crate) mod db_time {
+    use directory::clock::Timestamp;
+    use directory::store::StoreError;
+
+    /// The stored form of a timestamp.
+    pub(crate) type Stored = time::OffsetDateTime;
+
+    /// The timestamp as is (already UTC and whole microseconds).
+    pub(crate) fn to_db(t: Timestamp) -> Stored {
+        t
+    }
+
+    /// The timestamp, in UTC.
+    pub(crate) fn from_db(s: Stored) -> Result<Timestamp, StoreError> {
+        Ok(s.to_offset(time::UtcOffset::UTC))
+    }
+}
+
+/// Translates a sqlx error into the port's terms; the only place that does.
+pub(crate) fn classify(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|code| code.into_owned()).unwrap_or_default();
+            match code.as_str() {
+                "23505" => StoreError::Conflict(match db.constraint() {
+                    Some("users_upn_key_active") => Constraint::UserPrincipalName,
+                    Some("proxy_addresses_reserved_key") => Constraint::ProxyAddress,
+                    Some(other) => Constraint::Other(other.to_owned()),
+                    None => Constraint::Other(db.message().to_owned()),
+                }),
+                "40001" | "40P01" | "57P01" | "57P02" | "57P03" => StoreError::Unavailable(db.to_string()),
+                _ if code.starts_with("08") || code.starts_with("53") => StoreError::Unavailable(db.to_string()),
+                _ => StoreError::Other(db.to_string()),
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error.to_string()),
+        sqlx::Error::Migrate(migrate) => match *migrate {
+            sqlx::migrate::MigrateError::Execute(inner) | sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => {
+                classify(inner)
+            }
+            other => StoreError::Other(format!("migration failed: {other}")),
+        },
+        other => StoreError::Other(other.to_string()),
+    }
+}
+
+/// A directory in a PostgreSQL database, shared by any number of processes.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects (giving up after about 5 s) and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = parse(url)?;
+        Self::open(options).await
+    }
+
+    /// Like [`PgStore::connect`], but keeps everything in `schema` (created if missing), so
+    /// that tests can share one database. `schema` must be a lower-case SQL identifier.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let valid = schema
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && schema.len() <= 63
+            && schema
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            return Err(StoreError::Other(format!(
+                "'{schema}' is not a plain lower-case schema name"
+            )));
+        }
+        let options = parse(url)?;
+        let setup = pool(&options, 1).await?;
+        let create = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
+        sqlx::raw_sql(AssertSqlSafe(create))
+            .execute(&setup)
+            .await
+            .map_err(classify)?;
+        setup.close().await;
+        Self::open(options.options([("search_path", schema)])).await
+    }
+
+    async fn open(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let pool = pool(&options, MAX_CONNECTIONS).await?;
+        sqlx::migrate!().run(&pool).await.map_err(|e| classify(e.into()))?;
+        Ok(PgStore { pool })
+    }
+}
+
+fn parse(url: &str) -> Result<PgConnectOptions, StoreError> {
+    PgConnectOptions::from_str(url).map_err(|e| match classify(e) {
+        StoreError::Other(message) => StoreError::Other(format!("invalid PostgreSQL URL: {message}")),
+        other => other,
+    })
+}
+
+/// Names the server (never the password) in a connection failure. sqlx retries a refused
+/// connection until the acquire timeout, so a timeout here usually means nothing listens.
+fn unreachable(options: &PgConnectOptions, error: sqlx::Error) -> StoreError {
+    let timed_out = matches!(error, sqlx::Error::PoolTimedOut);
+    match classify(error) {
+        StoreError::Unavailable(message) => {
+            let hint = if timed_out {
+                format!(
+                    " (no connection within {} s: is the server running?)",
+                    ACQUIRE_TIMEOUT.as_secs()
+                )
+            } else {
+                String::new()
+            };
+            StoreError::Unavailable(format!(
+                "cannot connect to PostgreSQL at {}:{}: {message}{hint}",
+                options.get_host(),
+                options.get_port()
+            ))
+        }
+        other => other,
+    }
+}
+
+/// A pool that gives up on connecting after [`ACQUIRE_TIMEOUT`].
+async fn pool(options: &PgConnectOptions, max_connections: u32) -> Result<PgPool, StoreError> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| unreachable(options, e))
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
+        let tx = self.pool.begin().await.map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self.pool.begin().await.map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+}

@@ -1,1 +1,184 @@
-//! placeholder
+//! Roster's embedded storage adapter: one SQLite file in the data directory.
+//!
+//! - **WAL.** The file runs in write-ahead-log mode (`synchronous = FULL`), so readers never
+//!   block the writer nor the writer the readers, and a committed transaction survives a
+//!   power cut. Several processes may open the same file.
+//! - **One writer.** SQLite allows one write transaction at a time per file, so each store
+//!   has a single writer connection, and a small pool of reader connections for snapshots.
+//! - **`BEGIN IMMEDIATE`.** Write transactions take the write lock when they begin, not at
+//!   their first write. A deferred transaction that reads and then writes could fail with
+//!   `SQLITE_BUSY` halfway through when another process wrote meanwhile; an immediate one
+//!   waits (up to `busy_timeout`, 5 s) before doing anything, and then reads what it writes
+//!   on. A timeout is reported as [`StoreError::Unavailable`].
+//! - **Times are integers.** Timestamps are stored as INTEGER unix microseconds: sqlx's
+//!   text form (RFC 3339 with a variable number of fraction digits) does not sort or compare
+//!   correctly as text, and integers do, which the recycle bin's ordered pages and cut-offs
+//!   rely on.
+//!
+//! The SQL itself is shared with the PostgreSQL adapter (`crates/store-sql`); this crate
+//! provides the hooks it uses: [`Db`], [`db_time`], [`classify`] and how transactions begin.
+
+#[path = "../../store-sql/codec.rs"]
+mod codec;
+#[path = "../../store-sql/groups.rs"]
+mod groups;
+#[path = "../../store-sql/licenses.rs"]
+mod licenses;
+#[path = "../../store-sql/records.rs"]
+mod records;
+#[path = "../../store-sql/recycle_bin.rs"]
+mod recycle_bin;
+#[path = "../../store-sql/roles.rs"]
+mod roles;
+#[path = "../../store-sql/tx.rs"]
+mod tx;
+#[path = "../../store-sql/users.rs"]
+mod users;
+
+use async_trait::async_trait;
+use directory::store::{Constraint, ReadTx, Store, StoreError, Tx};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::time::Duration;
+use tx::SqlTx;
+
+/// The database the shared SQL runs on.
+pub(crate) type Db = sqlx::Sqlite;
+
+/// How long a connection waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
+/// Reader connections per store.
+const READERS: u32 = 4;
+
+/// Timestamps as INTEGER unix microseconds.
+pub(crate) mod db_time {
+    use directory::clock::Timestamp;
+    use directory::store::StoreError;
+
+    /// The stored form of a timestamp.
+    pub(crate) type Stored = i64;
+
+    /// Microseconds since the Unix epoch (the domain's times are whole microseconds).
+    pub(crate) fn to_db(t: Timestamp) -> Stored {
+        let micros = t.unix_timestamp_nanos().div_euclid(1000);
+        i64::try_from(micros).unwrap_or(if micros < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// The timestamp, in UTC; out-of-range values are corrupt data.
+    pub(crate) fn from_db(s: Stored) -> Result<Timestamp, StoreError> {
+        Timestamp::from_unix_timestamp_nanos(i128::from(s) * 1000)
+            .map_err(|e| StoreError::Other(format!("stored timestamp {s} is invalid: {e}")))
+    }
+}
+
+/// Translates a sqlx error into the port's terms; the only place that does.
+pub(crate) fn classify(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::Database(db) => {
+            let code = db.code().and_then(|code| code.parse::<i32>().ok()).unwrap_or(0);
+            match code {
+                // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+                2067 | 1555 => StoreError::Conflict(constraint(db.message())),
+                // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+                _ if matches!(code & 0xff, 5 | 6 | 10 | 13 | 14) => StoreError::Unavailable(db.to_string()),
+                _ => StoreError::Other(db.to_string()),
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error.to_string()),
+        sqlx::Error::Migrate(migrate) => match *migrate {
+            sqlx::migrate::MigrateError::Execute(inner) | sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => {
+                classify(inner)
+            }
+            other => StoreError::Other(format!("migration failed: {other}")),
+        },
+        other => StoreError::Other(other.to_string()),
+    }
+}
+
+/// Names the broken rule from a message like `UNIQUE constraint failed: users.upn_key`.
+fn constraint(message: &str) -> Constraint {
+    let columns = message.rsplit_once("failed: ").map_or(message, |(_, columns)| columns);
+    match columns {
+        "users.upn_key" => Constraint::UserPrincipalName,
+        "proxy_addresses.address_key" => Constraint::ProxyAddress,
+        other => Constraint::Other(other.to_owned()),
+    }
+}
+
+/// A directory in one SQLite file: one writer connection and a few readers.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file and brings its schema up to date.
+    /// Another store, in this or another process, may have the same file open.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(classify)?;
+        sqlx::migrate!().run(&writer).await.map_err(|e| classify(e.into()))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options.create_if_missing(false))
+            .await
+            .map_err(classify)?;
+        Ok(SqliteStore { writer, reader })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
+        let tx = self.reader.begin().await.map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violations_name_the_rule() {
+        assert_eq!(
+            constraint("UNIQUE constraint failed: users.upn_key"),
+            Constraint::UserPrincipalName
+        );
+        assert_eq!(
+            constraint("UNIQUE constraint failed: proxy_addresses.address_key"),
+            Constraint::ProxyAddress
+        );
+        assert_eq!(
+            constraint("UNIQUE constraint failed: group_members.group_id, group_members.user_id"),
+            Constraint::Other("group_members.group_id, group_members.user_id".into())
+        );
+    }
+
+    #[test]
+    fn times_are_microseconds() {
+        let at = time::macros::datetime!(2026-01-05 09:00:00.000_001 UTC);
+        assert_eq!(db_time::to_db(at), 1_767_603_600_000_001);
+        assert_eq!(db_time::from_db(db_time::to_db(at)).ok(), Some(at));
+    }
+}

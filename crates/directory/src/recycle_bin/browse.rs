@@ -54,7 +54,12 @@ impl Directory {
         let deleted = restorable(&mut *tx, &tenant, id, now).await?;
         caller.authorize_on(Permission::DeleteUser, &tx.roles_of(id).await?)?;
         let released = tx.release_addresses(id).await?;
-        let mut event = audit_event(caller, now, AuditAction::ReleaseAliases, Target::new(id, &deleted.user.upn));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::ReleaseAliases,
+            Target::new(id, &deleted.user.upn),
+        );
         event.details.push(("addresses".into(), released.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
@@ -63,14 +68,24 @@ impl Directory {
 }
 
 /// A deleted user still inside its retention, or [`Error::NotFound`].
-pub(crate) async fn restorable(tx: &mut dyn ReadTx, tenant: &Tenant, id: UserId, now: Timestamp) -> Result<DeletedUser, Error> {
+pub(crate) async fn restorable(
+    tx: &mut dyn ReadTx,
+    tenant: &Tenant,
+    id: UserId,
+    now: Timestamp,
+) -> Result<DeletedUser, Error> {
     tx.deleted_user(id)
         .await?
         .filter(|deleted| now < tenant.purge_at(deleted.deleted_at))
         .ok_or_else(|| Error::not_found(id))
 }
 
-async fn view(tx: &mut dyn ReadTx, tenant: &Tenant, deleted: DeletedUser, now: Timestamp) -> Result<DeletedUserView, Error> {
+async fn view(
+    tx: &mut dyn ReadTx,
+    tenant: &Tenant,
+    deleted: DeletedUser,
+    now: Timestamp,
+) -> Result<DeletedUserView, Error> {
     let id = deleted.user.id;
     let purge_at = tenant.purge_at(deleted.deleted_at);
     Ok(DeletedUserView {

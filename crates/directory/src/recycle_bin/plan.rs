@@ -130,7 +130,10 @@ pub(crate) fn plan_restore(
     let conflicts = address_conflicts(&addresses, claims.address_holders, id.0);
     if let Some(first) = conflicts.first().filter(|_| !options.auto_reconcile_proxies) {
         return Err(Error::AddressTaken {
-            address: first.address.smtp_address().map_or_else(|| first.address.to_string(), ToString::to_string),
+            address: first
+                .address
+                .smtp_address()
+                .map_or_else(|| first.address.to_string(), ToString::to_string),
             holder: Some(first.holder.clone()),
         });
     }
@@ -150,7 +153,11 @@ pub(crate) fn plan_restore(
     })
 }
 
-fn address_conflicts(addresses: &ProxyAddresses, holders: &[AddressHolder], own_id: uuid::Uuid) -> Vec<AddressConflict> {
+fn address_conflicts(
+    addresses: &ProxyAddresses,
+    holders: &[AddressHolder],
+    own_id: uuid::Uuid,
+) -> Vec<AddressConflict> {
     addresses
         .iter()
         .filter_map(|address| {
@@ -166,7 +173,11 @@ fn address_conflicts(addresses: &ProxyAddresses, holders: &[AddressHolder], own_
 
 /// The UPN a replaced active user is renamed to: `<alias>.replaced.<yyyymmdd>` plus `-n`
 /// from the second attempt, with the alias shortened to keep within 64 characters.
-pub(crate) fn replaced_upn(holder: &UserPrincipalName, now: Timestamp, attempt: u32) -> Result<UserPrincipalName, Error> {
+pub(crate) fn replaced_upn(
+    holder: &UserPrincipalName,
+    now: Timestamp,
+    attempt: u32,
+) -> Result<UserPrincipalName, Error> {
     let date = format!("{:04}{:02}{:02}", now.year(), u8::from(now.month()), now.day());
     let suffix = match attempt {
         0 | 1 => format!(".replaced.{date}"),

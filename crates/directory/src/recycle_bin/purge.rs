@@ -24,7 +24,8 @@ impl Directory {
     pub async fn purge_deleted_user(&self, caller: &Caller, id: UserId) -> Result<(), Error> {
         let result = self.purge_once(caller, id).await;
         if let Err(error @ Error::Forbidden { .. }) = &result {
-            self.audit_failure(caller, AuditAction::HardDeleteUser, Target::new(id, id), error).await;
+            self.audit_failure(caller, AuditAction::HardDeleteUser, Target::new(id, id), error)
+                .await;
         }
         result
     }
@@ -39,7 +40,12 @@ impl Directory {
         if !tx.purge_user(id, None).await? {
             return Err(Error::not_found(id));
         }
-        let mut event = audit_event(caller, now, AuditAction::HardDeleteUser, Target::new(id, &deleted.user.upn));
+        let mut event = audit_event(
+            caller,
+            now,
+            AuditAction::HardDeleteUser,
+            Target::new(id, &deleted.user.upn),
+        );
         event.details.push(("reason".into(), "permanent delete".into()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
@@ -56,16 +62,28 @@ impl Directory {
         let cutoff = now - tenant.retention.duration();
         let mut report = PurgeReport::default();
         loop {
-            let due = self.store.read().await?.expired_deleted_users(cutoff, PURGE_BATCH).await?;
+            let due = self
+                .store
+                .read()
+                .await?
+                .expired_deleted_users(cutoff, PURGE_BATCH)
+                .await?;
             if due.is_empty() {
                 return Ok(report);
             }
             let mut tx = self.store.begin().await?;
             let mut purged_now = Vec::new();
             for id in &due {
-                let Some(deleted) = tx.deleted_user(*id).await? else { continue };
+                let Some(deleted) = tx.deleted_user(*id).await? else {
+                    continue;
+                };
                 if tx.purge_user(*id, Some(cutoff)).await? {
-                    let mut event = audit_event(&caller, now, AuditAction::HardDeleteUser, Target::new(*id, &deleted.user.upn));
+                    let mut event = audit_event(
+                        &caller,
+                        now,
+                        AuditAction::HardDeleteUser,
+                        Target::new(*id, &deleted.user.upn),
+                    );
                     event.details.push(("reason".into(), "retention ended".into()));
                     tx.append_audit(&event).await?;
                     purged_now.push(*id);

@@ -71,12 +71,18 @@ pub struct RestoreResult {
 
 impl Directory {
     /// Restores one deleted user, as Graph's `restore` does (with Roster's options).
-    pub async fn restore_user(&self, caller: &Caller, id: UserId, options: RestoreOptions) -> Result<RestoredUser, Error> {
+    pub async fn restore_user(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        options: RestoreOptions,
+    ) -> Result<RestoredUser, Error> {
         let result = self.restore_once(caller, id, options).await;
         if let Err(error) = &result
             && !matches!(error, Error::NotFound { .. })
         {
-            self.audit_failure(caller, AuditAction::RestoreUser, Target::new(id, id), error).await;
+            self.audit_failure(caller, AuditAction::RestoreUser, Target::new(id, id), error)
+                .await;
         }
         result
     }
@@ -114,7 +120,12 @@ impl Directory {
         previews
     }
 
-    async fn preview_restore(&self, caller: &Caller, id: UserId, options: &RestoreOptions) -> Result<RestorePreview, Error> {
+    async fn preview_restore(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        options: &RestoreOptions,
+    ) -> Result<RestorePreview, Error> {
         caller.authorize(Permission::RestoreUser)?;
         let now = self.now();
         let mut tx = self.store.read().await?;
@@ -213,7 +224,12 @@ async fn plan_in(
 }
 
 /// Renames the active holder of a UPN out of the way, in the restore's transaction.
-async fn rename_replaced(tx: &mut dyn Tx, caller: &Caller, holder: &User, now: Timestamp) -> Result<ReplacedUser, Error> {
+async fn rename_replaced(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    holder: &User,
+    now: Timestamp,
+) -> Result<ReplacedUser, Error> {
     let mut candidate = replaced_upn(&holder.upn, now, 1)?;
     for attempt in 2..=20 {
         if tx.user_by_upn_key(&candidate.key()).await?.is_none() {
@@ -226,8 +242,15 @@ async fn rename_replaced(tx: &mut dyn Tx, caller: &Caller, holder: &User, now: T
     tx.update_user(&renamed)
         .await
         .map_err(|e| conflict_error(e, &candidate.to_string(), ""))?;
-    let mut event = audit_event(caller, now, AuditAction::RenameReplacedUser, Target::new(holder.id, &candidate));
-    event.details.push(("previousUserPrincipalName".into(), holder.upn.to_string()));
+    let mut event = audit_event(
+        caller,
+        now,
+        AuditAction::RenameReplacedUser,
+        Target::new(holder.id, &candidate),
+    );
+    event
+        .details
+        .push(("previousUserPrincipalName".into(), holder.upn.to_string()));
     tx.append_audit(&event).await?;
     Ok(ReplacedUser {
         id: holder.id,
@@ -271,12 +294,26 @@ async fn reapply_licenses(tx: &mut dyn Tx, tenant: &Tenant, id: UserId) -> Resul
     Ok(outcomes)
 }
 
-fn restore_event(caller: &Caller, now: Timestamp, deleted: &DeletedUser, outcome: &RestoredUser) -> crate::audit::AuditEvent {
-    let mut event = audit_event(caller, now, AuditAction::RestoreUser, Target::new(outcome.user.id, &outcome.user.upn));
+fn restore_event(
+    caller: &Caller,
+    now: Timestamp,
+    deleted: &DeletedUser,
+    outcome: &RestoredUser,
+) -> crate::audit::AuditEvent {
+    let mut event = audit_event(
+        caller,
+        now,
+        AuditAction::RestoreUser,
+        Target::new(outcome.user.id, &outcome.user.upn),
+    );
     let mut detail = |key: &str, value: String| event.details.push((key.into(), value));
     detail("originalUserPrincipalName", deleted.user.upn.to_string());
     detail("passwordReset", outcome.password_reset.to_string());
-    let removed: Vec<String> = outcome.removed_addresses.iter().map(|c| c.address.to_string()).collect();
+    let removed: Vec<String> = outcome
+        .removed_addresses
+        .iter()
+        .map(|c| c.address.to_string())
+        .collect();
     if !removed.is_empty() {
         detail("removedProxyAddresses", removed.join(", "));
     }
@@ -291,7 +328,10 @@ fn restore_event(caller: &Caller, now: Timestamp, deleted: &DeletedUser, outcome
         detail("membershipSkipped", group.display_name.clone());
     }
     if let Some(replaced) = &outcome.replaced {
-        detail("replacedUser", format!("{} -> {}", replaced.previous_upn, replaced.new_upn));
+        detail(
+            "replacedUser",
+            format!("{} -> {}", replaced.previous_upn, replaced.new_upn),
+        );
     }
     event
 }

@@ -1,6 +1,6 @@
 //! Use cases on active users: create, read, list, update, reset a password, delete.
 
-use super::{User, UsageLocation, mail_nickname, text_property};
+use super::{UsageLocation, User, mail_nickname, text_property};
 use crate::address::{EmailAddress, ProxyAddress, ProxyAddresses};
 use crate::audit::AuditAction;
 use crate::caller::{Caller, Permission};
@@ -218,7 +218,9 @@ impl Directory {
         tx.set_password(id, &hash, force_change).await?;
         tx.revoke_tokens_of(id, now).await?;
         let mut event = audit_event(caller, now, AuditAction::ResetPassword, Target::new(id, &user.upn));
-        event.details.push(("forceChangePasswordNextSignIn".into(), force_change.to_string()));
+        event
+            .details
+            .push(("forceChangePasswordNextSignIn".into(), force_change.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
         Ok(generated.then_some(new_password))
@@ -257,7 +259,9 @@ impl Directory {
             tx.release_addresses(id).await?;
         }
         let mut event = audit_event(caller, now, AuditAction::DeleteUser, Target::new(id, &user.upn));
-        event.details.push(("addressesReleased".into(), release_addresses.to_string()));
+        event
+            .details
+            .push(("addressesReleased".into(), release_addresses.to_string()));
         tx.append_audit(&event).await?;
         tx.commit().await?;
         Ok(())
@@ -364,7 +368,11 @@ async fn apply_update(tx: &mut dyn Tx, tenant: &Tenant, user: &mut User, update:
     if let Some(manager) = update.manager_id {
         if let Some(manager) = manager {
             if manager == user.id {
-                return Err(Error::invalid(Code::InvalidValue, "manager", "a user cannot manage itself"));
+                return Err(Error::invalid(
+                    Code::InvalidValue,
+                    "manager",
+                    "a user cannot manage itself",
+                ));
             }
             tx.user(manager).await?.ok_or_else(|| Error::not_found(manager))?;
         }
@@ -378,7 +386,11 @@ async fn apply_update(tx: &mut dyn Tx, tenant: &Tenant, user: &mut User, update:
     }
     set_optional(&mut user.given_name, update.given_name, "givenName")?;
     set_optional(&mut user.surname, update.surname, "surname")?;
-    set_optional(&mut user.preferred_language, update.preferred_language, "preferredLanguage")?;
+    set_optional(
+        &mut user.preferred_language,
+        update.preferred_language,
+        "preferredLanguage",
+    )?;
     set_optional(&mut user.job_title, update.job_title, "jobTitle")?;
     set_optional(&mut user.department, update.department, "department")?;
     if let Some(other_mails) = update.other_mails {
@@ -431,9 +443,5 @@ pub(crate) async fn ensure_not_last_global_admin(tx: &mut dyn ReadTx, id: UserId
 }
 
 pub(crate) fn addresses_text(addresses: &ProxyAddresses) -> String {
-    addresses
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }

@@ -12,7 +12,10 @@ pub async fn run(args: InitArgs) -> Result<()> {
     let settings = settings::init(&args)?;
     let opened = storage::open_for_tool(&settings.database, Missing::Create).await?;
     let directory = Directory::new(opened.store, Arc::new(SystemClock));
-    match directory.initialize(&settings.organization, settings.domain.clone()).await {
+    match directory
+        .initialize(&settings.organization, settings.domain.clone())
+        .await
+    {
         Ok(initialized) => {
             print_sign_in(&settings, &initialized);
             Ok(())

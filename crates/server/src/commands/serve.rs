@@ -15,7 +15,10 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let settings = settings::serve(&args)?;
     let opened = storage::open_for_server(&settings.init.database).await?;
     let directory = Directory::new(opened.store.clone(), Arc::new(SystemClock));
-    match directory.initialize(&settings.init.organization, settings.init.domain.clone()).await {
+    match directory
+        .initialize(&settings.init.organization, settings.init.domain.clone())
+        .await
+    {
         Ok(initialized) => print_sign_in(&settings.init, &initialized),
         Err(Error::AlreadyInitialized) => {}
         Err(error) => return Err(error).context("cannot initialise the directory"),

@@ -12,7 +12,10 @@ pub async fn bulk_restore_reports_each_user_in_input_order_and_is_never_all_or_n
     let plain = fx.create("plain@contoso.com").await;
     let clashing = fx.create("clash@contoso.com").await;
     let boss = fx.create("boss@contoso.com").await;
-    fx.directory.assign_role(&fx.admin, boss.id, AdminRole::GlobalAdministrator).await.unwrap();
+    fx.directory
+        .assign_role(&fx.admin, boss.id, AdminRole::GlobalAdministrator)
+        .await
+        .unwrap();
     for user in [&plain, &clashing, &boss] {
         fx.delete(user).await;
     }
@@ -27,13 +30,22 @@ pub async fn bulk_restore_reports_each_user_in_input_order_and_is_never_all_or_n
     assert!(matches!(&results[0].outcome, RestoreOutcome::Restored(r) if r.user.id == plain.id));
     assert!(matches!(&results[1].outcome, RestoreOutcome::Failed(e) if e.code() == Code::UserPrincipalNameConflict));
     assert!(matches!(&results[2].outcome, RestoreOutcome::Failed(e) if e.code() == Code::Forbidden));
-    assert!(matches!(&results[3].outcome, RestoreOutcome::Failed(Error::NotFound { .. })));
-    assert!(fx.directory.user(&fx.admin, plain.id).await.is_ok(), "committed despite later failures");
+    assert!(matches!(
+        &results[3].outcome,
+        RestoreOutcome::Failed(Error::NotFound { .. })
+    ));
+    assert!(
+        fx.directory.user(&fx.admin, plain.id).await.is_ok(),
+        "committed despite later failures"
+    );
     assert!(fx.directory.deleted_user(&fx.admin, clashing.id).await.is_ok());
     assert!(fx.directory.deleted_user(&fx.admin, boss.id).await.is_ok());
 
     let again = fx.directory.restore_users(&user_admin, requests).await;
-    assert!(matches!(again[0].outcome, RestoreOutcome::AlreadyActive), "a retried request is harmless");
+    assert!(
+        matches!(again[0].outcome, RestoreOutcome::AlreadyActive),
+        "a retried request is harmless"
+    );
 }
 
 pub async fn preview_reports_what_restore_would_do_and_changes_nothing(db: TestDb) {
@@ -43,7 +55,10 @@ pub async fn preview_reports_what_restore_would_do_and_changes_nothing(db: TestD
     fx.delete(&plain).await;
     fx.delete(&clashing).await;
     let holder = fx.create("clash@contoso.com").await;
-    let requests = vec![(plain.id, RestoreOptions::default()), (clashing.id, RestoreOptions::default())];
+    let requests = vec![
+        (plain.id, RestoreOptions::default()),
+        (clashing.id, RestoreOptions::default()),
+    ];
 
     let previews = fx.directory.preview_restores(&fx.admin, &requests).await;
     let plan = previews[0].1.as_ref().unwrap();

@@ -45,7 +45,12 @@ impl Fixture {
         let admin = Caller::system();
         let fabrikam = DomainName::parse("fabrikam.com").unwrap();
         directory.add_domain(&admin, fabrikam).await.unwrap();
-        Fixture { db, directory, clock, admin }
+        Fixture {
+            db,
+            directory,
+            clock,
+            admin,
+        }
     }
 
     /// Another directory on the same database with its own connections, as a second
@@ -79,7 +84,9 @@ pub(crate) fn new_user(upn_text: &str) -> NewUser {
 /// A caller holding exactly these roles (a service token's caller).
 pub(crate) fn caller_with(roles: &[AdminRole]) -> Caller {
     Caller::new(
-        Principal::Service { name: "contract".into() },
+        Principal::Service {
+            name: "contract".into(),
+        },
         roles.iter().copied().collect::<RoleSet>(),
     )
 }

@@ -1,17 +1,21 @@
 //! Permanent deletion: by an admin, by the purge job, and by two purge jobs at once.
 
-use super::delete::well_connected_adele;
 use super::Fixture;
+use super::delete::well_connected_adele;
 use crate::TestDb;
+use directory::Error;
 use directory::audit::{AuditAction, AuditQuery};
 use directory::group::GroupLink;
 use directory::recycle_bin::RestoreOptions;
 use directory::tenant::{Retention, TenantSettings};
-use directory::Error;
 use time::Duration;
 
 async fn hard_deletes(fx: &Fixture) -> usize {
-    let query = AuditQuery { action: Some(AuditAction::HardDeleteUser), limit: 1000, ..Default::default() };
+    let query = AuditQuery {
+        action: Some(AuditAction::HardDeleteUser),
+        limit: 1000,
+        ..Default::default()
+    };
     fx.directory.audit_events(&fx.admin, &query).await.unwrap().len()
 }
 
@@ -22,15 +26,39 @@ pub async fn permanent_delete_is_final_and_audited_once(db: TestDb) {
     fx.directory.purge_deleted_user(&fx.admin, adele.id).await.unwrap();
     let again = fx.directory.purge_deleted_user(&fx.admin, adele.id).await.unwrap_err();
     assert!(matches!(again, Error::NotFound { .. }));
-    let restore = fx.directory.restore_user(&fx.admin, adele.id, RestoreOptions::default()).await.unwrap_err();
+    let restore = fx
+        .directory
+        .restore_user(&fx.admin, adele.id, RestoreOptions::default())
+        .await
+        .unwrap_err();
     assert!(matches!(restore, Error::NotFound { .. }));
     assert_eq!(hard_deletes(&fx).await, 1);
-    assert!(fx.directory.group_links(&fx.admin, group, GroupLink::Member).await.unwrap().is_empty());
-    assert_eq!(fx.directory.subscriptions(&fx.admin).await.unwrap().iter().find(|s| s.id == sku).unwrap().consumed_units, 0);
+    assert!(
+        fx.directory
+            .group_links(&fx.admin, group, GroupLink::Member)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        fx.directory
+            .subscriptions(&fx.admin)
+            .await
+            .unwrap()
+            .iter()
+            .find(|s| s.id == sku)
+            .unwrap()
+            .consumed_units,
+        0
+    );
     let mut reuse = super::new_user("other@contoso.com");
     reuse.mail = Some(super::email("adele@contoso.com"));
     let reused = fx.directory.create_user(&fx.admin, reuse).await.unwrap();
-    assert_eq!(reused.mail().unwrap().to_string(), "adele@contoso.com", "purge frees the addresses");
+    assert_eq!(
+        reused.mail().unwrap().to_string(),
+        "adele@contoso.com",
+        "purge frees the addresses"
+    );
 }
 
 pub async fn the_purge_job_purges_only_expired_users_and_audits_each_once(db: TestDb) {
@@ -45,7 +73,10 @@ pub async fn the_purge_job_purges_only_expired_users_and_audits_each_once(db: Te
     assert!(fx.directory.purge_expired().await.unwrap().purged.is_empty());
     fx.clock.advance(Duration::seconds(1));
     assert_eq!(fx.directory.purge_expired().await.unwrap().purged, [early.id]);
-    assert!(fx.directory.purge_expired().await.unwrap().purged.is_empty(), "idempotent");
+    assert!(
+        fx.directory.purge_expired().await.unwrap().purged.is_empty(),
+        "idempotent"
+    );
     assert_eq!(hard_deletes(&fx).await, 1);
     assert!(fx.directory.deleted_user(&fx.admin, late.id).await.is_ok());
 }
@@ -55,7 +86,10 @@ pub async fn a_shorter_retention_applies_to_users_already_deleted(db: TestDb) {
     let adele = fx.create("adele@contoso.com").await;
     fx.delete(&adele).await;
     fx.clock.advance(Duration::days(8));
-    let week = TenantSettings { retention: Some(Retention::parse("7d").unwrap()), ..Default::default() };
+    let week = TenantSettings {
+        retention: Some(Retention::parse("7d").unwrap()),
+        ..Default::default()
+    };
     fx.directory.update_tenant(&fx.admin, week).await.unwrap();
     assert!(fx.directory.deleted_user(&fx.admin, adele.id).await.is_err());
     assert_eq!(fx.directory.purge_expired().await.unwrap().purged, [adele.id]);

@@ -23,8 +23,14 @@ pub async fn racing_restores_and_creates_for_one_upn_leave_exactly_one_holder(db
         let restore_id = deleted.get(n).copied();
         tasks.spawn(async move {
             match restore_id {
-                Some(id) => directory.restore_user(&admin, id, RestoreOptions::default()).await.map(|_| ()),
-                None => directory.create_user(&admin, super::new_user("Contested@contoso.com")).await.map(|_| ()),
+                Some(id) => directory
+                    .restore_user(&admin, id, RestoreOptions::default())
+                    .await
+                    .map(|_| ()),
+                None => directory
+                    .create_user(&admin, super::new_user("Contested@contoso.com"))
+                    .await
+                    .map(|_| ()),
             }
         });
     }
@@ -38,5 +44,8 @@ pub async fn racing_restores_and_creates_for_one_upn_leave_exactly_one_holder(db
     assert_eq!(successes, 1);
     let holder = fx.directory.user_by_id_or_upn(&fx.admin, "contested@contoso.com").await;
     assert!(holder.is_ok());
-    assert_eq!(fx.directory.deleted_users(&fx.admin, None, 10).await.unwrap().len(), 4 - usize::from(deleted.contains(&holder.unwrap().id)));
+    assert_eq!(
+        fx.directory.deleted_users(&fx.admin, None, 10).await.unwrap().len(),
+        4 - usize::from(deleted.contains(&holder.unwrap().id))
+    );
 }

@@ -14,7 +14,10 @@ fn tenant() -> Tenant {
     Tenant {
         id: uuid::Uuid::nil(),
         name: "Contoso".into(),
-        domains: vec![DomainName::parse("contoso.com").unwrap(), DomainName::parse("fabrikam.com").unwrap()],
+        domains: vec![
+            DomainName::parse("contoso.com").unwrap(),
+            DomainName::parse("fabrikam.com").unwrap(),
+        ],
         retention: Retention::DEFAULT,
         license_overage: LicenseOverage::Refuse,
         created_at: DELETED_AT,
@@ -124,7 +127,10 @@ fn a_new_upn_becomes_the_primary_address_and_keeps_the_old_one() {
     };
     let planned = plan(&adele, None, &[], &options, DELETED_AT).unwrap();
     assert_eq!(planned.user.upn.to_string(), "adele.vance@fabrikam.com");
-    assert_eq!(addresses(&planned), ["SMTP:adele.vance@fabrikam.com", "smtp:adele@contoso.com"]);
+    assert_eq!(
+        addresses(&planned),
+        ["SMTP:adele.vance@fabrikam.com", "smtp:adele@contoso.com"]
+    );
 }
 
 #[test]
@@ -140,7 +146,10 @@ fn a_new_upn_in_an_unverified_domain_is_refused() {
 
 #[test]
 fn proxy_conflict_fails_without_reconcile() {
-    let adele = deleted("adele@contoso.com", &["SMTP:adele@contoso.com", "smtp:sales@contoso.com"]);
+    let adele = deleted(
+        "adele@contoso.com",
+        &["SMTP:adele@contoso.com", "smtp:sales@contoso.com"],
+    );
     let holders = [holder("smtp:sales@contoso.com")];
     let error = plan(&adele, None, &holders, &RestoreOptions::default(), DELETED_AT).unwrap_err();
     match error {
@@ -156,7 +165,11 @@ fn proxy_conflict_fails_without_reconcile() {
 fn reconcile_drops_only_conflicting_addresses_and_promotes_the_upn_address() {
     let adele = deleted(
         "adele@contoso.com",
-        &["SMTP:av@contoso.com", "smtp:sales@contoso.com", "smtp:adele@contoso.com"],
+        &[
+            "SMTP:av@contoso.com",
+            "smtp:sales@contoso.com",
+            "smtp:adele@contoso.com",
+        ],
     );
     let holders = [holder("smtp:av@contoso.com"), holder("smtp:sales@contoso.com")];
     let options = RestoreOptions {
@@ -185,7 +198,11 @@ fn synced_users_are_refused() {
     synced.user.on_premises_sync_enabled = Some(true);
     let error = plan(&synced, None, &[], &RestoreOptions::default(), DELETED_AT).unwrap_err();
     assert_eq!(error.code(), crate::error::Code::SyncedObjectReadOnly);
-    assert!(error.to_string().contains("on-premises mastered Directory Sync objects"));
+    assert!(
+        error
+            .to_string()
+            .contains("on-premises mastered Directory Sync objects")
+    );
 }
 
 #[test]
@@ -199,7 +216,12 @@ fn a_password_reset_sets_the_force_change_flag_and_keep_leaves_it() {
         force_change_password: false,
         ..Default::default()
     };
-    assert!(!plan(&adele, None, &[], &generate, DELETED_AT).unwrap().user.force_change_password);
+    assert!(
+        !plan(&adele, None, &[], &generate, DELETED_AT)
+            .unwrap()
+            .user
+            .force_change_password
+    );
 }
 
 #[test]
@@ -210,5 +232,8 @@ fn replaced_upns_fit_the_length_limit_and_count_attempts() {
     assert!(first.local().ends_with(".replaced.20261125"));
     assert_eq!(first.local().len(), 64);
     let short = UserPrincipalName::parse("adele@contoso.com").unwrap();
-    assert_eq!(replaced_upn(&short, at, 3).unwrap().to_string(), "adele.replaced.20261125-3@contoso.com");
+    assert_eq!(
+        replaced_upn(&short, at, 3).unwrap().to_string(),
+        "adele.replaced.20261125-3@contoso.com"
+    );
 }

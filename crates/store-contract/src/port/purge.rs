@@ -1,0 +1,143 @@
+//! Port cases on purging: once only, even between racing processes, and with every cascade.
+
+use super::{a_password, at, delete, group, is_other_conflict, sku, token, user};
+use crate::TestDb;
+use directory::group::GroupRef;
+use directory::license::LicenseAssignment;
+use directory::role::AdminRole;
+use directory::store::Store;
+use directory::token::TokenSubject;
+use std::sync::Arc;
+
+pub async fn purge_deletes_once_and_cascades(db: TestDb) {
+    let store = db.store().await;
+    let hash = a_password();
+    let boss = user("boss@contoso.com", &["SMTP:boss@contoso.com", "smtp:chief@contoso.com"]);
+    let mut report = user("report@contoso.com", &["SMTP:report@contoso.com"]);
+    report.manager_id = Some(boss.id);
+    let team = group("Team", Some("team@contoso.com"));
+    let e3 = sku("ENTERPRISEPACK", 5);
+    let boss_token = token("boss laptop", TokenSubject::User(boss.id));
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_user(&boss, &hash).await.unwrap();
+    tx.insert_user(&report, &hash).await.unwrap();
+    tx.insert_group(&team).await.unwrap();
+    tx.add_member(team.id, boss.id).await.unwrap();
+    tx.add_member(team.id, report.id).await.unwrap();
+    tx.add_owner(team.id, boss.id).await.unwrap();
+    tx.assign_role(boss.id, AdminRole::GlobalAdministrator).await.unwrap();
+    tx.insert_sku(&e3).await.unwrap();
+    let license = LicenseAssignment {
+        sku_id: e3.id,
+        disabled_plans: Vec::new(),
+    };
+    tx.add_license(boss.id, &license).await.unwrap();
+    tx.insert_token(&boss_token).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(is_other_conflict(&tx.add_member(team.id, boss.id).await));
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    tx.remember_former_groups(boss.id).await.unwrap();
+    assert!(tx.mark_deleted(boss.id, at(100)).await.unwrap());
+    tx.commit().await.unwrap();
+
+    // Deleted, the boss keeps everything but counts nowhere.
+    let team_ref = GroupRef {
+        id: team.id,
+        display_name: "Team".into(),
+    };
+    let mut read = store.read().await.unwrap();
+    assert_eq!(read.former_groups(boss.id).await.unwrap(), vec![team_ref.clone()]);
+    assert_eq!(read.groups_of(boss.id).await.unwrap(), vec![team_ref.clone()]);
+    let mut members = vec![report.id];
+    assert_eq!(read.group_members(team.id).await.unwrap(), members);
+    assert!(read.group_owners(team.id).await.unwrap().is_empty());
+    assert!(
+        read.role_holders(AdminRole::GlobalAdministrator)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        read.roles_of(boss.id)
+            .await
+            .unwrap()
+            .contains(AdminRole::GlobalAdministrator)
+    );
+    assert_eq!(read.licenses_of(boss.id).await.unwrap(), vec![license.clone()]);
+    assert_eq!(read.user(report.id).await.unwrap().unwrap().manager_id, Some(boss.id));
+    drop(read);
+
+    // Not yet expired at the cut-off; an uncommitted purge leaves it alone.
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.purge_user(boss.id, Some(at(99))).await.unwrap());
+    assert!(
+        !tx.purge_user(report.id, None).await.unwrap(),
+        "active users are never purged"
+    );
+    assert!(tx.purge_user(boss.id, Some(at(100))).await.unwrap());
+    drop(tx);
+    assert!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .deleted_user(boss.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.purge_user(boss.id, None).await.unwrap());
+    assert!(!tx.purge_user(boss.id, None).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.purge_user(boss.id, None).await.unwrap());
+    drop(tx);
+
+    let mut read = store.read().await.unwrap();
+    assert_eq!(read.deleted_user(boss.id).await.unwrap(), None);
+    assert_eq!(read.user(report.id).await.unwrap().unwrap().manager_id, None);
+    assert!(read.former_groups(boss.id).await.unwrap().is_empty());
+    assert!(read.groups_of(boss.id).await.unwrap().is_empty());
+    assert_eq!(read.groups_of(report.id).await.unwrap(), vec![team_ref]);
+    assert!(read.roles_of(boss.id).await.unwrap().is_empty());
+    assert!(read.licenses_of(boss.id).await.unwrap().is_empty());
+    assert_eq!(read.token_by_hash(&boss_token.hash).await.unwrap(), None);
+    assert!(
+        read.address_holders(&boss.proxy_addresses.keys())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    drop(read);
+    let mut tx = store.begin().await.unwrap();
+    let heir = user("heir@contoso.com", &["SMTP:boss@contoso.com"]);
+    tx.insert_user(&heir, &hash).await.unwrap();
+    tx.add_owner(team.id, heir.id).await.unwrap();
+    tx.add_member(team.id, heir.id).await.unwrap();
+    tx.commit().await.unwrap();
+    members.push(heir.id);
+    members.sort();
+    let mut read = store.read().await.unwrap();
+    assert_eq!(read.group_members(team.id).await.unwrap(), members);
+    assert_eq!(read.group_owners(team.id).await.unwrap(), vec![heir.id]);
+    drop(read);
+
+    // Two processes purging the same user: exactly one does it.
+    delete(&store, report.id, at(200)).await;
+    let (first, second) = (db.store().await, db.store().await);
+    let target = report.id;
+    let purge = move |store: Arc<dyn Store>| async move {
+        let mut tx = store.begin().await.unwrap();
+        let purged = tx.purge_user(target, None).await.unwrap();
+        tx.commit().await.unwrap();
+        purged
+    };
+    let (a, b) = tokio::join!(purge(first), purge(second));
+    assert!(a ^ b, "exactly one of two racing purges deletes the user ({a}, {b})");
+    assert_eq!(store.read().await.unwrap().deleted_user(report.id).await.unwrap(), None);
+}

@@ -1,0 +1,248 @@
+//! The recycle bin: deleted users, their remembered groups, address reservations, and the
+//! delete, release, restore and purge writes.
+
+use crate::db_time;
+use crate::tx::Conn;
+use crate::users::{LoadedUser, UserRow, load, load_one, replace_addresses, rewrite, user_assignments, user_columns};
+use crate::{Db, classify};
+use directory::address::OwnerKind;
+use directory::clock::Timestamp;
+use directory::group::GroupRef;
+use directory::ids::{GroupId, UserId};
+use directory::recycle_bin::DeletedUser;
+use directory::store::{AddressHolder, StoreError};
+use directory::user::User;
+use sqlx::QueryBuilder;
+use uuid::Uuid;
+
+fn deleted(loaded: LoadedUser) -> Option<DeletedUser> {
+    Some(DeletedUser {
+        user: loaded.user,
+        deleted_at: loaded.deleted_at?,
+        addresses_released: loaded.addresses_released,
+    })
+}
+
+/// A deleted user.
+pub(crate) async fn deleted_user(c: &mut Conn, id: UserId) -> Result<Option<DeletedUser>, StoreError> {
+    let row = sqlx::query_as::<Db, UserRow>(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1 AND deleted_at IS NOT NULL"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(load_one(c, row).await?.and_then(deleted))
+}
+
+/// Deleted users deleted after `not_before`, by `(deleted_at, id)`, after the cursor.
+pub(crate) async fn deleted_users_page(
+    c: &mut Conn,
+    not_before: Timestamp,
+    after: Option<(Timestamp, UserId)>,
+    limit: u32,
+) -> Result<Vec<DeletedUser>, StoreError> {
+    let limit = i64::from(limit);
+    let rows = match after {
+        None => {
+            sqlx::query_as::<Db, UserRow>(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1 \
+                 ORDER BY deleted_at, id LIMIT $2"
+            ))
+            .bind(db_time::to_db(not_before))
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        }
+        Some((at, id)) => {
+            sqlx::query_as::<Db, UserRow>(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1 \
+                 AND (deleted_at, id) > ($2, $3) ORDER BY deleted_at, id LIMIT $4"
+            ))
+            .bind(db_time::to_db(not_before))
+            .bind(db_time::to_db(at))
+            .bind(id.0)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        }
+    }
+    .map_err(classify)?;
+    Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
+}
+
+/// Ids of users deleted at or before `cutoff`, oldest first.
+pub(crate) async fn expired_deleted_users(
+    c: &mut Conn,
+    cutoff: Timestamp,
+    limit: u32,
+) -> Result<Vec<UserId>, StoreError> {
+    let ids: Vec<Uuid> = sqlx::query_scalar::<Db, Uuid>(
+        "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1 \
+         ORDER BY deleted_at, id LIMIT $2",
+    )
+    .bind(db_time::to_db(cutoff))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// The groups remembered for a deleted user.
+pub(crate) async fn former_groups(c: &mut Conn, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as::<Db, (Uuid, String)>(
+        "SELECT group_id, display_name FROM former_groups WHERE user_id = $1 ORDER BY display_name, group_id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name)| GroupRef {
+            id: GroupId(id),
+            display_name,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct HolderRow {
+    address_key: String,
+    user_id: Option<Uuid>,
+    group_id: Option<Uuid>,
+    owner_deleted: bool,
+}
+
+/// Who holds each of these address keys; only reserved addresses hold one.
+pub(crate) async fn address_holders(c: &mut Conn, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::<Db>::new(
+        "SELECT p.address_key, p.user_id, p.group_id, (u.deleted_at IS NOT NULL) AS owner_deleted \
+         FROM proxy_addresses p LEFT JOIN users u ON u.id = p.user_id \
+         WHERE p.reserved AND p.address_key IN (",
+    );
+    let mut list = query.separated(", ");
+    for key in keys {
+        list.push_bind(key.clone());
+    }
+    query.push(") ORDER BY p.address_key");
+    let rows: Vec<HolderRow> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    rows.into_iter()
+        .map(|row| {
+            let (owner_id, owner_kind) = match (row.user_id, row.group_id) {
+                (Some(user), _) => (user, OwnerKind::User),
+                (None, Some(group)) => (group, OwnerKind::Group),
+                (None, None) => {
+                    return Err(StoreError::Other("an address row has no owner".into()));
+                }
+            };
+            Ok(AddressHolder {
+                key: row.address_key,
+                owner_id,
+                owner_kind,
+                owner_deleted: row.owner_deleted,
+            })
+        })
+        .collect()
+}
+
+/// Marks an active user deleted; everything it has stays.
+pub(crate) async fn mark_deleted(c: &mut Conn, id: UserId, at: Timestamp) -> Result<bool, StoreError> {
+    let done = sqlx::query::<Db>("UPDATE users SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id.0)
+        .bind(db_time::to_db(at))
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Replaces a user's remembered groups by its current memberships.
+pub(crate) async fn remember_former_groups(c: &mut Conn, id: UserId) -> Result<(), StoreError> {
+    forget_former_groups(c, id).await?;
+    sqlx::query::<Db>(
+        "INSERT INTO former_groups (user_id, group_id, display_name) \
+         SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
+         WHERE m.user_id = $1",
+    )
+    .bind(id.0)
+    .execute(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
+
+async fn forget_former_groups(c: &mut Conn, id: UserId) -> Result<(), StoreError> {
+    sqlx::query::<Db>("DELETE FROM former_groups WHERE user_id = $1")
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
+/// Stops a deleted user's addresses from reserving anything; returns how many did.
+pub(crate) async fn release_addresses(c: &mut Conn, id: UserId) -> Result<u64, StoreError> {
+    let marked =
+        sqlx::query::<Db>("UPDATE users SET addresses_released = TRUE WHERE id = $1 AND deleted_at IS NOT NULL")
+            .bind(id.0)
+            .execute(&mut *c)
+            .await
+            .map_err(classify)?;
+    if marked.rows_affected() == 0 {
+        return Ok(0);
+    }
+    let released = sqlx::query::<Db>("UPDATE proxy_addresses SET reserved = FALSE WHERE user_id = $1 AND reserved")
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(released.rows_affected())
+}
+
+/// Makes a deleted user active again as `user`, re-reserving its addresses.
+pub(crate) async fn mark_restored(c: &mut Conn, user: &User) -> Result<bool, StoreError> {
+    let sql = concat!(
+        "UPDATE users SET deleted_at = NULL, addresses_released = FALSE, ",
+        user_assignments!(),
+        " WHERE id = $1 AND deleted_at IS NOT NULL"
+    );
+    if !rewrite(c, sql, user).await? {
+        return Ok(false);
+    }
+    replace_addresses(c, user.id, &user.proxy_addresses).await?;
+    forget_former_groups(c, user.id).await?;
+    Ok(true)
+}
+
+/// Deletes a deleted user (deleted at or before `cutoff`, when given) and, by cascade,
+/// everything it owns.
+pub(crate) async fn purge_user(c: &mut Conn, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError> {
+    let done = match cutoff {
+        None => {
+            sqlx::query::<Db>("DELETE FROM users WHERE id = $1 AND deleted_at IS NOT NULL")
+                .bind(id.0)
+                .execute(&mut *c)
+                .await
+        }
+        Some(cutoff) => {
+            sqlx::query::<Db>("DELETE FROM users WHERE id = $1 AND deleted_at IS NOT NULL AND deleted_at <= $2")
+                .bind(id.0)
+                .bind(db_time::to_db(cutoff))
+                .execute(&mut *c)
+                .await
+        }
+    }
+    .map_err(classify)?;
+    Ok(done.rows_affected() > 0)
+}

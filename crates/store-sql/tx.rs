@@ -1,0 +1,260 @@
+//! The storage port's units of work over one sqlx transaction: every method delegates to
+//! the area modules (users, roles, recycle bin, groups, licences, tenant/tokens/audit).
+
+use crate::{Db, classify, groups, licenses, records, recycle_bin, roles, users};
+use async_trait::async_trait;
+use directory::audit::{AuditEvent, AuditQuery};
+use directory::clock::Timestamp;
+use directory::group::{Group, GroupRef};
+use directory::ids::{GroupId, SkuId, TokenId, UserId};
+use directory::license::{LicenseAssignment, Sku};
+use directory::password::PasswordHash;
+use directory::recycle_bin::DeletedUser;
+use directory::role::{AdminRole, RoleSet};
+use directory::store::{AddressHolder, ReadTx, StoreError, Tx};
+use directory::tenant::Tenant;
+use directory::token::TokenRecord;
+use directory::user::User;
+
+/// The backend's connection type, on which all area functions run.
+pub(crate) type Conn = <Db as sqlx::Database>::Connection;
+
+/// A transaction, read-only or read-write; dropping it uncommitted rolls it back.
+pub(crate) struct SqlTx {
+    tx: sqlx::Transaction<'static, Db>,
+}
+
+impl SqlTx {
+    /// Wraps a transaction that has already begun.
+    pub(crate) fn new(tx: sqlx::Transaction<'static, Db>) -> Self {
+        SqlTx { tx }
+    }
+
+    fn c(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
+
+#[async_trait]
+impl ReadTx for SqlTx {
+    async fn tenant(&mut self) -> Result<Option<Tenant>, StoreError> {
+        records::tenant(self.c()).await
+    }
+
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
+        users::user(self.c(), id).await
+    }
+
+    async fn user_by_upn_key(&mut self, upn_key: &str) -> Result<Option<User>, StoreError> {
+        users::user_by_upn_key(self.c(), upn_key).await
+    }
+
+    async fn users_page(&mut self, after: Option<&str>, limit: u32) -> Result<Vec<User>, StoreError> {
+        users::users_page(self.c(), after, limit).await
+    }
+
+    async fn count_users(&mut self) -> Result<u64, StoreError> {
+        users::count_users(self.c()).await
+    }
+
+    async fn password_hash(&mut self, id: UserId) -> Result<Option<PasswordHash>, StoreError> {
+        users::password_hash(self.c(), id).await
+    }
+
+    async fn deleted_user(&mut self, id: UserId) -> Result<Option<DeletedUser>, StoreError> {
+        recycle_bin::deleted_user(self.c(), id).await
+    }
+
+    async fn deleted_users_page(
+        &mut self,
+        not_before: Timestamp,
+        after: Option<(Timestamp, UserId)>,
+        limit: u32,
+    ) -> Result<Vec<DeletedUser>, StoreError> {
+        recycle_bin::deleted_users_page(self.c(), not_before, after, limit).await
+    }
+
+    async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError> {
+        recycle_bin::expired_deleted_users(self.c(), cutoff, limit).await
+    }
+
+    async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
+        recycle_bin::former_groups(self.c(), id).await
+    }
+
+    async fn address_holders(&mut self, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError> {
+        recycle_bin::address_holders(self.c(), keys).await
+    }
+
+    async fn roles_of(&mut self, id: UserId) -> Result<RoleSet, StoreError> {
+        roles::roles_of(self.c(), id).await
+    }
+
+    async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError> {
+        roles::role_holders(self.c(), role).await
+    }
+
+    async fn group(&mut self, id: GroupId) -> Result<Option<Group>, StoreError> {
+        groups::group(self.c(), id).await
+    }
+
+    async fn groups(&mut self) -> Result<Vec<Group>, StoreError> {
+        groups::groups(self.c()).await
+    }
+
+    async fn group_members(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError> {
+        groups::members(self.c(), id, groups::Link::Member).await
+    }
+
+    async fn group_owners(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError> {
+        groups::members(self.c(), id, groups::Link::Owner).await
+    }
+
+    async fn groups_of(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
+        groups::groups_of(self.c(), id).await
+    }
+
+    async fn skus(&mut self) -> Result<Vec<Sku>, StoreError> {
+        licenses::skus(self.c()).await
+    }
+
+    async fn sku(&mut self, id: SkuId) -> Result<Option<Sku>, StoreError> {
+        licenses::sku(self.c(), id).await
+    }
+
+    async fn licenses_of(&mut self, id: UserId) -> Result<Vec<LicenseAssignment>, StoreError> {
+        licenses::licenses_of(self.c(), id).await
+    }
+
+    async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        records::token_by_hash(self.c(), hash).await
+    }
+
+    async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+        records::audit_events(self.c(), query).await
+    }
+}
+
+#[async_trait]
+impl Tx for SqlTx {
+    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError> {
+        records::insert_tenant(self.c(), tenant).await
+    }
+
+    async fn update_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError> {
+        records::update_tenant(self.c(), tenant).await
+    }
+
+    async fn insert_user(&mut self, user: &User, password: &PasswordHash) -> Result<(), StoreError> {
+        users::insert_user(self.c(), user, password).await
+    }
+
+    async fn update_user(&mut self, user: &User) -> Result<bool, StoreError> {
+        users::update_user(self.c(), user).await
+    }
+
+    async fn set_password(
+        &mut self,
+        id: UserId,
+        password: &PasswordHash,
+        force_change: bool,
+    ) -> Result<(), StoreError> {
+        users::set_password(self.c(), id, password, force_change).await
+    }
+
+    async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError> {
+        recycle_bin::mark_deleted(self.c(), id, at).await
+    }
+
+    async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError> {
+        recycle_bin::remember_former_groups(self.c(), id).await
+    }
+
+    async fn release_addresses(&mut self, id: UserId) -> Result<u64, StoreError> {
+        recycle_bin::release_addresses(self.c(), id).await
+    }
+
+    async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError> {
+        recycle_bin::mark_restored(self.c(), user).await
+    }
+
+    async fn purge_user(&mut self, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError> {
+        recycle_bin::purge_user(self.c(), id, cutoff).await
+    }
+
+    async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError> {
+        roles::assign_role(self.c(), id, role).await
+    }
+
+    async fn unassign_role(&mut self, id: UserId, role: AdminRole) -> Result<bool, StoreError> {
+        roles::unassign_role(self.c(), id, role).await
+    }
+
+    async fn insert_group(&mut self, group: &Group) -> Result<(), StoreError> {
+        groups::insert_group(self.c(), group).await
+    }
+
+    async fn delete_group(&mut self, id: GroupId) -> Result<bool, StoreError> {
+        groups::delete_group(self.c(), id).await
+    }
+
+    async fn add_member(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError> {
+        groups::link(self.c(), group, user, groups::Link::Member).await
+    }
+
+    async fn remove_member(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError> {
+        groups::unlink(self.c(), group, user, groups::Link::Member).await
+    }
+
+    async fn add_owner(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError> {
+        groups::link(self.c(), group, user, groups::Link::Owner).await
+    }
+
+    async fn remove_owner(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError> {
+        groups::unlink(self.c(), group, user, groups::Link::Owner).await
+    }
+
+    async fn insert_sku(&mut self, sku: &Sku) -> Result<(), StoreError> {
+        licenses::insert_sku(self.c(), sku).await
+    }
+
+    async fn set_prepaid_units(&mut self, id: SkuId, prepaid_units: i64) -> Result<bool, StoreError> {
+        licenses::set_prepaid_units(self.c(), id, prepaid_units).await
+    }
+
+    async fn take_seat(&mut self, id: SkuId, allow_overage: bool) -> Result<bool, StoreError> {
+        licenses::take_seat(self.c(), id, allow_overage).await
+    }
+
+    async fn release_seat(&mut self, id: SkuId) -> Result<(), StoreError> {
+        licenses::release_seat(self.c(), id).await
+    }
+
+    async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError> {
+        licenses::add_license(self.c(), user, license).await
+    }
+
+    async fn remove_license(&mut self, user: UserId, sku: SkuId) -> Result<bool, StoreError> {
+        licenses::remove_license(self.c(), user, sku).await
+    }
+
+    async fn insert_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
+        records::insert_token(self.c(), token).await
+    }
+
+    async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError> {
+        records::revoke_token(self.c(), id, at).await
+    }
+
+    async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError> {
+        records::revoke_tokens_of(self.c(), user, at).await
+    }
+
+    async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        records::append_audit(self.c(), event).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(classify)
+    }
+}

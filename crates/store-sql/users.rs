@@ -1,0 +1,328 @@
+//! Users: reading them with their proxy addresses, writing active users and passwords.
+
+use crate::codec::{corrupt, join_lines, split_lines};
+use crate::db_time::{self, Stored};
+use crate::tx::Conn;
+use crate::{Db, classify};
+use directory::address::{EmailAddress, ProxyAddress, ProxyAddresses};
+use directory::clock::Timestamp;
+use directory::ids::UserId;
+use directory::password::PasswordHash;
+use directory::store::StoreError;
+use directory::upn::UserPrincipalName;
+use directory::user::{UsageLocation, User};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The `users` columns that [`UserRow`] decodes, as a literal for `concat!`.
+macro_rules! user_columns {
+    () => {
+        "id, upn, display_name, given_name, surname, mail_nickname, other_mails, account_enabled, \
+         usage_location, preferred_language, job_title, department, manager_id, created_at, \
+         deleted_at, addresses_released, on_premises_sync_enabled, force_change_password"
+    };
+}
+pub(crate) use user_columns;
+
+/// The property columns `update_user` and `mark_restored` rewrite, bound by [`bind_properties`]
+/// as `$2..$16` (`$1` is the id).
+macro_rules! user_assignments {
+    () => {
+        "upn = $2, upn_key = $3, display_name = $4, given_name = $5, surname = $6, \
+         mail_nickname = $7, other_mails = $8, account_enabled = $9, usage_location = $10, \
+         preferred_language = $11, job_title = $12, department = $13, manager_id = $14, \
+         on_premises_sync_enabled = $15, force_change_password = $16"
+    };
+}
+pub(crate) use user_assignments;
+
+/// One `users` row, active or deleted.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: Uuid,
+    upn: String,
+    display_name: String,
+    given_name: Option<String>,
+    surname: Option<String>,
+    mail_nickname: String,
+    other_mails: String,
+    account_enabled: bool,
+    usage_location: Option<String>,
+    preferred_language: Option<String>,
+    job_title: Option<String>,
+    department: Option<String>,
+    manager_id: Option<Uuid>,
+    created_at: Stored,
+    deleted_at: Option<Stored>,
+    addresses_released: bool,
+    on_premises_sync_enabled: Option<bool>,
+    force_change_password: bool,
+}
+
+/// A decoded user with the recycle-bin columns alongside.
+pub(crate) struct LoadedUser {
+    /// The user's properties and addresses (released ones included).
+    pub(crate) user: User,
+    /// When it was deleted; `None` for an active user.
+    pub(crate) deleted_at: Option<Timestamp>,
+    /// Whether its addresses were released while deleted.
+    pub(crate) addresses_released: bool,
+}
+
+impl UserRow {
+    fn decode(self, addresses: Vec<String>) -> Result<LoadedUser, StoreError> {
+        let upn = UserPrincipalName::parse(&self.upn).map_err(|e| corrupt("user principal name", e))?;
+        let proxy_addresses = addresses
+            .iter()
+            .map(|text| ProxyAddress::parse(text))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(ProxyAddresses::new)
+            .map_err(|e| corrupt("proxy addresses", e))?;
+        let other_mails = split_lines(&self.other_mails)
+            .map(EmailAddress::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| corrupt("other mails", e))?;
+        let usage_location = self
+            .usage_location
+            .as_deref()
+            .map(UsageLocation::parse)
+            .transpose()
+            .map_err(|e| corrupt("usage location", e))?;
+        let user = User {
+            id: UserId(self.id),
+            upn,
+            display_name: self.display_name,
+            given_name: self.given_name,
+            surname: self.surname,
+            mail_nickname: self.mail_nickname,
+            proxy_addresses,
+            other_mails,
+            account_enabled: self.account_enabled,
+            usage_location,
+            preferred_language: self.preferred_language,
+            job_title: self.job_title,
+            department: self.department,
+            manager_id: self.manager_id.map(UserId),
+            created_at: db_time::from_db(self.created_at)?,
+            on_premises_sync_enabled: self.on_premises_sync_enabled,
+            force_change_password: self.force_change_password,
+        };
+        Ok(LoadedUser {
+            user,
+            deleted_at: self.deleted_at.map(db_time::from_db).transpose()?,
+            addresses_released: self.addresses_released,
+        })
+    }
+}
+
+/// Decodes rows with the addresses of all of them, loaded in one query.
+pub(crate) async fn load(c: &mut Conn, rows: Vec<UserRow>) -> Result<Vec<LoadedUser>, StoreError> {
+    let mut addresses: HashMap<Uuid, Vec<String>> = HashMap::new();
+    if !rows.is_empty() {
+        let mut query = QueryBuilder::<Db>::new("SELECT user_id, address FROM proxy_addresses WHERE user_id IN (");
+        let mut ids = query.separated(", ");
+        for row in &rows {
+            ids.push_bind(row.id);
+        }
+        query.push(") ORDER BY user_id, position");
+        let found: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+        for (id, address) in found {
+            addresses.entry(id).or_default().push(address);
+        }
+    }
+    rows.into_iter()
+        .map(|row| {
+            let mine = addresses.remove(&row.id).unwrap_or_default();
+            row.decode(mine)
+        })
+        .collect()
+}
+
+/// Decodes at most one row.
+pub(crate) async fn load_one(c: &mut Conn, row: Option<UserRow>) -> Result<Option<LoadedUser>, StoreError> {
+    Ok(load(c, row.into_iter().collect()).await?.pop())
+}
+
+/// Binds `$2..$16` of [`user_assignments`] after the id.
+fn bind_properties<'q>(
+    query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
+    user: &User,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+    query
+        .bind(user.upn.to_string())
+        .bind(user.upn.key())
+        .bind(user.display_name.clone())
+        .bind(user.given_name.clone())
+        .bind(user.surname.clone())
+        .bind(user.mail_nickname.clone())
+        .bind(join_lines(&user.other_mails))
+        .bind(user.account_enabled)
+        .bind(user.usage_location.as_ref().map(|l| l.as_str().to_owned()))
+        .bind(user.preferred_language.clone())
+        .bind(user.job_title.clone())
+        .bind(user.department.clone())
+        .bind(user.manager_id.map(|id| id.0))
+        .bind(user.on_premises_sync_enabled)
+        .bind(user.force_change_password)
+}
+
+/// Runs `sql`, an `UPDATE` whose `$1` is the id and `$2..$16` are [`user_assignments`], for
+/// `user`. Returns whether a row matched.
+pub(crate) async fn rewrite(c: &mut Conn, sql: &'static str, user: &User) -> Result<bool, StoreError> {
+    let query = bind_properties(sqlx::query::<Db>(sql).bind(user.id.0), user);
+    let done = query.execute(&mut *c).await.map_err(classify)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Replaces a user's address rows by `addresses`, all reserved.
+pub(crate) async fn replace_addresses(c: &mut Conn, id: UserId, addresses: &ProxyAddresses) -> Result<(), StoreError> {
+    sqlx::query::<Db>("DELETE FROM proxy_addresses WHERE user_id = $1")
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    for (position, address) in (0_i32..).zip(addresses.iter()) {
+        sqlx::query::<Db>(
+            "INSERT INTO proxy_addresses (user_id, position, address, address_key, reserved) \
+             VALUES ($1, $2, $3, $4, TRUE)",
+        )
+        .bind(id.0)
+        .bind(position)
+        .bind(address.to_string())
+        .bind(address.key())
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    }
+    Ok(())
+}
+
+/// An active user.
+pub(crate) async fn user(c: &mut Conn, id: UserId) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query_as::<Db, UserRow>(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1 AND deleted_at IS NULL"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(load_one(c, row).await?.map(|loaded| loaded.user))
+}
+
+/// An active user by UPN key.
+pub(crate) async fn user_by_upn_key(c: &mut Conn, upn_key: &str) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query_as::<Db, UserRow>(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE upn_key = $1 AND deleted_at IS NULL"
+    ))
+    .bind(upn_key.to_owned())
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(load_one(c, row).await?.map(|loaded| loaded.user))
+}
+
+/// Active users by `upn_key`, after the cursor.
+pub(crate) async fn users_page(c: &mut Conn, after: Option<&str>, limit: u32) -> Result<Vec<User>, StoreError> {
+    let limit = i64::from(limit);
+    let rows = match after {
+        None => {
+            sqlx::query_as::<Db, UserRow>(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE deleted_at IS NULL ORDER BY upn_key LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        }
+        Some(after) => {
+            sqlx::query_as::<Db, UserRow>(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE deleted_at IS NULL AND upn_key > $1 ORDER BY upn_key LIMIT $2"
+            ))
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        }
+    }
+    .map_err(classify)?;
+    Ok(load(c, rows).await?.into_iter().map(|loaded| loaded.user).collect())
+}
+
+/// How many active users there are.
+pub(crate) async fn count_users(c: &mut Conn) -> Result<u64, StoreError> {
+    let count: i64 = sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL")
+        .fetch_one(&mut *c)
+        .await
+        .map_err(classify)?;
+    u64::try_from(count).map_err(|e| corrupt("user count", e))
+}
+
+/// An active user's password hash.
+pub(crate) async fn password_hash(c: &mut Conn, id: UserId) -> Result<Option<PasswordHash>, StoreError> {
+    let hash: Option<String> =
+        sqlx::query_scalar::<Db, String>("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
+            .bind(id.0)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(classify)?;
+    Ok(hash.map(PasswordHash::from_phc))
+}
+
+/// Inserts an active user and its reserved addresses.
+pub(crate) async fn insert_user(c: &mut Conn, user: &User, password: &PasswordHash) -> Result<(), StoreError> {
+    let query = sqlx::query::<Db>(
+        "INSERT INTO users (id, upn, upn_key, display_name, given_name, surname, mail_nickname, \
+         other_mails, account_enabled, usage_location, preferred_language, job_title, department, \
+         manager_id, on_premises_sync_enabled, force_change_password, created_at, password_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(user.id.0);
+    bind_properties(query, user)
+        .bind(db_time::to_db(user.created_at))
+        .bind(password.as_phc().to_owned())
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    replace_addresses(c, user.id, &user.proxy_addresses).await
+}
+
+/// Rewrites an active user's properties and addresses.
+pub(crate) async fn update_user(c: &mut Conn, user: &User) -> Result<bool, StoreError> {
+    let sql = concat!(
+        "UPDATE users SET ",
+        user_assignments!(),
+        " WHERE id = $1 AND deleted_at IS NULL"
+    );
+    if !rewrite(c, sql, user).await? {
+        return Ok(false);
+    }
+    replace_addresses(c, user.id, &user.proxy_addresses).await?;
+    Ok(true)
+}
+
+/// Sets an active user's password hash and whether it must be changed at next sign-in.
+pub(crate) async fn set_password(
+    c: &mut Conn,
+    id: UserId,
+    password: &PasswordHash,
+    force_change: bool,
+) -> Result<(), StoreError> {
+    sqlx::query::<Db>(
+        "UPDATE users SET password_hash = $2, force_change_password = $3 WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id.0)
+    .bind(password.as_phc().to_owned())
+    .bind(force_change)
+    .execute(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
