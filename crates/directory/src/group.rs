@@ -39,6 +39,18 @@ pub struct NewGroup {
     pub mail: Option<EmailAddress>,
 }
 
+impl NewGroup {
+    /// A security group without description or mail.
+    pub fn new(display_name: &str, mail_nickname: &str) -> Self {
+        NewGroup {
+            display_name: display_name.to_owned(),
+            mail_nickname: mail_nickname.to_owned(),
+            description: None,
+            mail: None,
+        }
+    }
+}
+
 /// Adding or removing a member or an owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupLink {

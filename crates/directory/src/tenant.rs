@@ -237,25 +237,10 @@ impl Directory {
 
 fn first_admin(domain: &DomainName, now: Timestamp) -> Result<User, Error> {
     let upn = UserPrincipalName::from_parts("admin", domain)?;
-    Ok(User {
-        id: crate::ids::UserId::generate(),
-        proxy_addresses: ProxyAddresses::with_primary(EmailAddress::from(&upn)),
-        display_name: "Administrator".into(),
-        given_name: None,
-        surname: None,
-        mail_nickname: "admin".into(),
-        other_mails: Vec::new(),
-        account_enabled: true,
-        usage_location: None,
-        preferred_language: None,
-        job_title: None,
-        department: None,
-        manager_id: None,
-        created_at: now,
-        on_premises_sync_enabled: None,
-        force_change_password: true,
-        upn,
-    })
+    let mut admin = User::new(upn, "Administrator", now);
+    admin.proxy_addresses = ProxyAddresses::with_primary(EmailAddress::from(&admin.upn));
+    admin.force_change_password = true;
+    Ok(admin)
 }
 
 #[cfg(test)]

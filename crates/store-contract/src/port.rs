@@ -48,25 +48,9 @@ fn addresses(texts: &[&str]) -> ProxyAddresses {
 
 /// A user with only the required properties.
 fn user(upn: &str, proxies: &[&str]) -> User {
-    User {
-        id: UserId::generate(),
-        upn: UserPrincipalName::parse(upn).unwrap(),
-        display_name: format!("User {upn}"),
-        given_name: None,
-        surname: None,
-        mail_nickname: upn.split('@').next().unwrap().to_owned(),
-        proxy_addresses: addresses(proxies),
-        other_mails: Vec::new(),
-        account_enabled: true,
-        usage_location: None,
-        preferred_language: None,
-        job_title: None,
-        department: None,
-        manager_id: None,
-        created_at: t0(),
-        on_premises_sync_enabled: None,
-        force_change_password: false,
-    }
+    let mut user = User::new(UserPrincipalName::parse(upn).unwrap(), &format!("User {upn}"), t0());
+    user.proxy_addresses = addresses(proxies);
+    user
 }
 
 fn group(name: &str, mail: Option<&str>) -> Group {

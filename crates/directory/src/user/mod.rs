@@ -38,6 +38,30 @@ pub struct User {
 }
 
 impl User {
+    /// A new, enabled user with no addresses and every optional property empty; the
+    /// mail nickname is the UPN's alias.
+    pub fn new(upn: UserPrincipalName, display_name: &str, created_at: Timestamp) -> Self {
+        User {
+            id: UserId::generate(),
+            display_name: display_name.to_owned(),
+            given_name: None,
+            surname: None,
+            mail_nickname: upn.local().to_owned(),
+            proxy_addresses: ProxyAddresses::default(),
+            other_mails: Vec::new(),
+            account_enabled: true,
+            usage_location: None,
+            preferred_language: None,
+            job_title: None,
+            department: None,
+            manager_id: None,
+            created_at,
+            on_premises_sync_enabled: None,
+            force_change_password: false,
+            upn,
+        }
+    }
+
     pub fn mail(&self) -> Option<&EmailAddress> {
         self.proxy_addresses.mail()
     }

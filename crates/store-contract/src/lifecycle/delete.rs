@@ -20,12 +20,7 @@ pub(crate) async fn well_connected_adele(fx: &Fixture) -> (directory::user::User
         ..Default::default()
     };
     let adele = fx.directory.update_user(&fx.admin, adele.id, update).await.unwrap();
-    let group = NewGroup {
-        display_name: "Sales".into(),
-        mail_nickname: "sales".into(),
-        description: None,
-        mail: None,
-    };
+    let group = NewGroup::new("Sales", "sales");
     let group = fx.directory.create_group(&fx.admin, group).await.unwrap();
     fx.directory
         .add_to_group(&fx.admin, group.id, GroupLink::Member, adele.id)

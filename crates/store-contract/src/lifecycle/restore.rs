@@ -14,12 +14,7 @@ use time::Duration;
 pub async fn a_restored_user_has_exactly_its_memberships_roles_licences_and_manager_back(db: TestDb) {
     let fx = Fixture::new(db).await;
     let (adele, group, sku) = well_connected_adele(&fx).await;
-    let other_group = NewGroup {
-        display_name: "Other".into(),
-        mail_nickname: "other".into(),
-        description: None,
-        mail: None,
-    };
+    let other_group = NewGroup::new("Other", "other");
     let other_group = fx.directory.create_group(&fx.admin, other_group).await.unwrap();
     fx.delete(&adele).await;
     fx.clock.advance(Duration::days(10));
@@ -326,12 +321,7 @@ pub async fn a_synced_user_is_refused(db: TestDb) {
 pub async fn a_group_deleted_meanwhile_is_reported_as_skipped(db: TestDb) {
     let fx = Fixture::new(db).await;
     let (adele, group, _) = well_connected_adele(&fx).await;
-    let kept = NewGroup {
-        display_name: "Kept".into(),
-        mail_nickname: "kept".into(),
-        description: None,
-        mail: None,
-    };
+    let kept = NewGroup::new("Kept", "kept");
     let kept = fx.directory.create_group(&fx.admin, kept).await.unwrap();
     fx.directory
         .add_to_group(&fx.admin, kept.id, GroupLink::Member, adele.id)

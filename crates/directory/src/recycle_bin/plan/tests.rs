@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::address::OwnerKind;
-use crate::ids::UserId;
 use crate::tenant::{LicenseOverage, Retention};
 use crate::upn::DomainName;
 use time::Duration;
@@ -25,25 +24,9 @@ fn tenant() -> Tenant {
 }
 
 fn user(upn: &str, addresses: &[&str]) -> User {
-    User {
-        id: UserId::generate(),
-        upn: UserPrincipalName::parse(upn).unwrap(),
-        display_name: "Adele Vance".into(),
-        given_name: None,
-        surname: None,
-        mail_nickname: "adele".into(),
-        proxy_addresses: ProxyAddresses::parse_all(addresses.iter().copied()).unwrap(),
-        other_mails: vec![],
-        account_enabled: true,
-        usage_location: None,
-        preferred_language: None,
-        job_title: None,
-        department: None,
-        manager_id: None,
-        created_at: DELETED_AT,
-        on_premises_sync_enabled: None,
-        force_change_password: false,
-    }
+    let mut user = User::new(UserPrincipalName::parse(upn).unwrap(), "Adele Vance", DELETED_AT);
+    user.proxy_addresses = ProxyAddresses::parse_all(addresses.iter().copied()).unwrap();
+    user
 }
 
 fn deleted(upn: &str, addresses: &[&str]) -> DeletedUser {
