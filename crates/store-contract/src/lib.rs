@@ -96,6 +96,7 @@ macro_rules! contract_tests {
             lifecycle::a_upn_conflict_fails_by_default_and_changes_nothing,
             lifecycle::a_new_upn_resolves_a_upn_conflict_and_becomes_the_primary_address,
             lifecycle::replacing_the_active_user_renames_it_in_the_same_transaction,
+            lifecycle::replacing_a_privileged_active_user_needs_a_role_that_reaches_it,
             lifecycle::a_proxy_conflict_fails_unless_reconciled_and_reconcile_promotes_a_new_primary,
             lifecycle::restore_works_until_one_second_before_retention_ends,
             lifecycle::restore_at_the_end_of_retention_is_refused_and_the_user_is_purged,

@@ -17,7 +17,7 @@ use crate::store::{ReadTx, Tx};
 use crate::tenant::{LicenseOverage, Tenant};
 use crate::upn::UserPrincipalName;
 use crate::user::User;
-use crate::user::manage::addresses_text;
+use crate::user::manage::{addresses_text, refuse_synced};
 
 /// What became of one licence assignment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +133,7 @@ impl Directory {
         let deleted = tx.deleted_user(id).await?.ok_or_else(|| Error::not_found(id))?;
         caller.authorize_on(Permission::RestoreUser, &tx.roles_of(id).await?)?;
         let plan = plan_in(&mut *tx, &tenant, &deleted, options, now).await?;
+        authorize_replace(&mut *tx, caller, &plan).await?;
         let mut licenses_without_seat = Vec::new();
         for license in tx.licenses_of(id).await? {
             let free = tx.sku(license.sku_id).await?.is_some_and(|sku| sku.free_seats() > 0);
@@ -170,6 +171,7 @@ impl Directory {
         let roles = tx.roles_of(id).await?;
         caller.authorize_on(Permission::RestoreUser, &roles)?;
         let plan = plan_in(&mut *tx, &tenant, &deleted, &options, now).await?;
+        authorize_replace(&mut *tx, caller, &plan).await?;
         let replaced = match &plan.replaced {
             Some(holder) => Some(rename_replaced(&mut *tx, caller, holder, now).await?),
             None => None,
@@ -221,6 +223,16 @@ async fn plan_in(
         address_holders: &address_holders,
     };
     plan_restore(deleted, tenant, &claims, options, now)
+}
+
+/// Renaming the active holder is judged like restoring it: the caller's roles must reach
+/// the holder's, and a synced holder cannot be renamed here.
+async fn authorize_replace(tx: &mut dyn ReadTx, caller: &Caller, plan: &RestorePlan) -> Result<(), Error> {
+    let Some(holder) = &plan.replaced else {
+        return Ok(());
+    };
+    caller.authorize_on(Permission::RestoreUser, &tx.roles_of(holder.id).await?)?;
+    refuse_synced(holder)
 }
 
 /// Renames the active holder of a UPN out of the way, in the restore's transaction.

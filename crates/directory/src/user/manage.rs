@@ -339,8 +339,13 @@ async fn initial_addresses(tx: &mut dyn Tx, tenant: &Tenant, new: &NewUser) -> R
     }
     ensure_addresses_free(tx, &wanted, None).await?;
     let upn_address = EmailAddress::from(&new.upn);
-    if new.mail.is_none() && ensure_addresses_free(tx, &[&upn_address], None).await.is_ok() {
-        wanted.insert(0, &upn_address);
+    if new.mail.is_none() {
+        match ensure_addresses_free(tx, &[&upn_address], None).await {
+            Ok(()) => wanted.insert(0, &upn_address),
+            // Reserved by someone else, typically a deleted user: no mail by default.
+            Err(Error::AddressTaken { .. }) => {}
+            Err(other) => return Err(other),
+        }
     }
     let mut entries: Vec<ProxyAddress> = Vec::new();
     for (index, address) in wanted.into_iter().enumerate() {

@@ -357,3 +357,41 @@ pub async fn a_group_deleted_meanwhile_is_reported_as_skipped(db: TestDb) {
         .collect();
     assert_eq!(member_of, [kept.id]);
 }
+
+pub async fn replacing_a_privileged_active_user_needs_a_role_that_reaches_it(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    let adele = fx.create("adele@contoso.com").await;
+    fx.delete(&adele).await;
+    let holder = fx.create("adele@contoso.com").await;
+    fx.directory
+        .assign_role(&fx.admin, holder.id, AdminRole::GlobalAdministrator)
+        .await
+        .unwrap();
+    let replace = || RestoreOptions {
+        on_upn_conflict: ConflictResolution::ReplaceActive,
+        ..Default::default()
+    };
+
+    let user_admin = caller_with(&[AdminRole::UserAdministrator]);
+    let error = fx
+        .directory
+        .restore_user(&user_admin, adele.id, replace())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Code::Forbidden);
+    assert_eq!(fx.directory.user(&fx.admin, holder.id).await.unwrap().upn, holder.upn);
+    assert!(fx.directory.deleted_user(&fx.admin, adele.id).await.is_ok());
+    let preview = fx
+        .directory
+        .preview_restores(&user_admin, &[(adele.id, replace())])
+        .await;
+    assert!(matches!(&preview[0].1, Err(e) if e.code() == Code::Forbidden));
+
+    let privileged = caller_with(&[AdminRole::PrivilegedAuthenticationAdministrator]);
+    let restored = fx
+        .directory
+        .restore_user(&privileged, adele.id, replace())
+        .await
+        .unwrap();
+    assert_eq!(restored.replaced.unwrap().id, holder.id);
+}
