@@ -29,6 +29,49 @@ pub enum Command {
     /// Manage bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Show or change the organisation's settings, straight from the database.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Print the name, verified domains, retention and licence-overage policy.
+    Show(StorageOnly),
+    /// Change the name, the retention of deleted users, or the licence-overage policy.
+    Set(TenantSetArgs),
+    /// Add a verified domain.
+    AddDomain(AddDomainArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StorageOnly {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TenantSetArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// How long deleted users stay restorable, e.g. 30d, 7d, 12h. Applies at once to users
+    /// already in the recycle bin.
+    #[arg(long)]
+    pub retention: Option<String>,
+    /// What a restore does with a licence that has no free seat: `refuse` (drop it and
+    /// report it) or `allow` (over-assign, as Entra does).
+    #[arg(long)]
+    pub license_overage: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AddDomainArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The domain, e.g. fabrikam.com.
+    pub domain: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,7 @@
 //! - [`cli`]: the command line.
 //! - [`settings`]: flags, environment and config file merged into validated settings.
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
-//! - [`commands`]: `init`, `serve`, `token issue`.
+//! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`.
 //! - [`purge_job`]: the background purge loop.
 
 pub mod cli;
@@ -14,7 +14,7 @@ pub mod settings;
 pub mod storage;
 
 use anyhow::Result;
-use cli::{Cli, Command, TokenCommand};
+use cli::{Cli, Command, TenantCommand, TokenCommand};
 
 pub use directory::Directory;
 
@@ -24,6 +24,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => commands::init::run(args).await,
         Command::Serve(args) => commands::serve::run(args).await,
         Command::Token(TokenCommand::Issue(args)) => commands::token::issue(args).await,
+        Command::Tenant(TenantCommand::Show(args)) => commands::tenant::show(args).await,
+        Command::Tenant(TenantCommand::Set(args)) => commands::tenant::set(args).await,
+        Command::Tenant(TenantCommand::AddDomain(args)) => commands::tenant::add_domain(args).await,
     }
 }
 

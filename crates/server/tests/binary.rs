@@ -250,3 +250,40 @@ fn serve_runs_on_postgresql() {
         .args([&base, "-qc", &format!("DROP DATABASE {name}")])
         .status();
 }
+
+#[test]
+fn tenant_settings_can_be_read_and_changed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    assert!(
+        roster(&["init", "--data-dir", &data, "--domain", "contoso.com"])
+            .status
+            .success()
+    );
+    let shown = text(&roster(&["tenant", "show", "--data-dir", &data]).stdout);
+    assert!(shown.contains("Retention:        30 days"), "{shown}");
+
+    let set = roster(&[
+        "tenant",
+        "set",
+        "--data-dir",
+        &data,
+        "--retention",
+        "7d",
+        "--license-overage",
+        "allow",
+    ]);
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let added = roster(&["tenant", "add-domain", "--data-dir", &data, "Fabrikam.com"]);
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let shown = text(&roster(&["tenant", "show", "--data-dir", &data]).stdout);
+    assert!(shown.contains("Retention:        7 days"), "{shown}");
+    assert!(shown.contains("Licence overage:  allow"));
+    assert!(shown.contains("Verified domains: contoso.com, fabrikam.com"));
+
+    let bad = roster(&["tenant", "set", "--data-dir", &data, "--retention", "0d"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("retention period must be longer than zero"));
+    let twice = roster(&["tenant", "add-domain", "--data-dir", &data, "fabrikam.com"]);
+    assert!(text(&twice.stderr).contains("already exists"));
+}

@@ -2,4 +2,5 @@
 
 pub mod init;
 pub mod serve;
+pub mod tenant;
 pub mod token;
