@@ -3,6 +3,8 @@
 //! For now it serves the health endpoint; the Graph API and the admin center will be
 //! modules here, calling the same [`Directory`] use cases as every other adapter.
 
+pub mod graph;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,0 +1,1 @@
+//! OData query options as Graph accepts them for directory objects.
