@@ -77,6 +77,17 @@ pub(crate) async fn deleted_users_page(
     Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
 }
 
+/// How many users were deleted after `not_before`.
+pub(crate) async fn count_deleted_users(c: &mut Conn, not_before: Timestamp) -> Result<u64, StoreError> {
+    let count: i64 =
+        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1")
+            .bind(db_time::to_db(not_before))
+            .fetch_one(&mut *c)
+            .await
+            .map_err(classify)?;
+    u64::try_from(count).map_err(|e| StoreError::Other(format!("deleted user count {count}: {e}")))
+}
+
 /// Ids of users deleted at or before `cutoff`, oldest first.
 pub(crate) async fn expired_deleted_users(
     c: &mut Conn,

@@ -65,6 +65,10 @@ impl ReadTx for SqlTx {
         recycle_bin::deleted_user(self.c(), id).await
     }
 
+    async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError> {
+        recycle_bin::count_deleted_users(self.c(), not_before).await
+    }
+
     async fn deleted_users_page(
         &mut self,
         not_before: Timestamp,

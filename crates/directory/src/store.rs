@@ -91,6 +91,8 @@ pub trait ReadTx: Send {
         after: Option<(Timestamp, UserId)>,
         limit: u32,
     ) -> Result<Vec<DeletedUser>, StoreError>;
+    /// How many deleted users were deleted after `not_before` (the restorable ones).
+    async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError>;
     /// Ids of deleted users deleted at or before `cutoff`, oldest first.
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
     /// The groups a user belonged to when deleted, with their names then.

@@ -1,7 +1,9 @@
 //! Roster's HTTP surface: the only crate that knows HTTP.
 //!
-//! For now it serves the health endpoint; the Graph API and the admin center will be
-//! modules here, calling the same [`Directory`] use cases as every other adapter.
+//! - `/health`: whether the database answers.
+//! - [`graph`]: the Microsoft Graph v1.0 API (and `/beta`).
+//!
+//! Every module calls the same [`Directory`] use cases as every other adapter.
 
 pub mod graph;
 
@@ -21,7 +23,10 @@ pub struct AppState {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/health", get(health)).with_state(state)
+    Router::new()
+        .route("/health", get(health))
+        .merge(graph::routes())
+        .with_state(state)
 }
 
 /// 200 when the database answers and the tenant exists; 503 with `Retry-After` otherwise.

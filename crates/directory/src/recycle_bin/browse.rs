@@ -34,6 +34,15 @@ impl Directory {
         Ok(views)
     }
 
+    /// How many users are in the recycle bin (restorable ones only).
+    pub async fn count_deleted_users(&self, caller: &Caller) -> Result<u64, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        Ok(tx.count_deleted_users(now - tenant.retention.duration()).await?)
+    }
+
     /// One restorable deleted user.
     pub async fn deleted_user(&self, caller: &Caller, id: UserId) -> Result<DeletedUserView, Error> {
         caller.authorize(Permission::ReadDirectory)?;

@@ -80,6 +80,9 @@ pub struct UserUpdate {
     pub job_title: Option<Option<String>>,
     pub department: Option<Option<String>>,
     pub manager_id: Option<Option<UserId>>,
+    /// A new password (a password reset, judged as one), and whether it must be changed at
+    /// next sign-in.
+    pub password: Option<(Password, bool)>,
 }
 
 /// A new password: chosen by the admin, or generated and shown once.
@@ -172,11 +175,19 @@ impl Directory {
     /// Changes an active user. A UPN, sign-in or address change is a sensitive action.
     pub async fn update_user(&self, caller: &Caller, id: UserId, update: UserUpdate) -> Result<User, Error> {
         caller.authorize(Permission::UpdateUser)?;
+        let new_password = match update.password.clone() {
+            Some((password, force_change)) => Some((password::hash_blocking(password).await?, force_change)),
+            None => None,
+        };
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let tenant = tenant_in(&mut *tx).await?;
         let mut user = tx.user(id).await?.ok_or_else(|| Error::not_found(id))?;
-        caller.authorize_on(Permission::UpdateUser, &tx.roles_of(id).await?)?;
+        let target_roles = tx.roles_of(id).await?;
+        caller.authorize_on(Permission::UpdateUser, &target_roles)?;
+        if new_password.is_some() {
+            caller.authorize_on(Permission::ResetPassword, &target_roles)?;
+        }
         refuse_synced(&user)?;
         if update.account_enabled == Some(false) {
             ensure_not_last_global_admin(&mut *tx, id).await?;
@@ -189,7 +200,11 @@ impl Directory {
         if !found {
             return Err(Error::not_found(id));
         }
-        if !user.account_enabled {
+        if let Some((hash, force_change)) = &new_password {
+            tx.set_password(id, hash, *force_change).await?;
+            user.force_change_password = *force_change;
+        }
+        if !user.account_enabled || new_password.is_some() {
             tx.revoke_tokens_of(id, now).await?;
         }
         let event = audit_event(caller, now, AuditAction::UpdateUser, Target::new(id, &user.upn));

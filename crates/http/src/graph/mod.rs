@@ -1,5 +1,57 @@
-//! The Microsoft Graph v1.0 surface (also served under `/beta`).
+//! The Microsoft Graph v1.0 surface, also served under `/beta`.
 //!
-//! - [`odata`]: parsing `$filter`, `$orderby`, `$select`, `$top` into checked queries.
+//! - [`users`]: `/users` (create, list, count, get, update, delete).
+//! - [`deleted_items`]: `/directory/deletedItems` (the recycle bin: list, count, get,
+//!   restore, permanent delete).
+//! - [`auth`], [`body`], [`query`]: extractors that speak Graph's error dialect.
+//! - [`dto`]: users in Graph's JSON shape; [`error`]: the error envelope.
+//! - [`odata`]: parsing `$filter`, `$orderby`, `$select`, `$top`, `$count`, `$search`.
 
+pub mod auth;
+pub mod body;
+pub mod deleted_items;
+pub mod dto;
+pub mod error;
 pub mod odata;
+pub mod query;
+pub mod users;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, Uri};
+use axum::middleware;
+use error::GraphError;
+
+/// `/v1.0` and `/beta`, with Graph errors for unknown routes and methods.
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .merge(users::routes())
+        .merge(deleted_items::routes())
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .nest("/v1.0", api.clone())
+        .nest("/beta", api)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(middleware::from_fn(error::request_ids))
+}
+
+async fn unknown_route(uri: Uri) -> GraphError {
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        format!(
+            "Resource not found for the segment '{}'.",
+            uri.path().rsplit('/').next().unwrap_or("")
+        ),
+    )
+}
+
+async fn method_not_allowed() -> GraphError {
+    GraphError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Request_BadRequest",
+        "The HTTP method is not allowed on this resource.",
+    )
+}

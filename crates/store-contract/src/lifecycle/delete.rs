@@ -95,6 +95,13 @@ pub async fn deleting_frees_the_name_and_keeps_everything_on_the_deleted_user(db
     let listed = fx.directory.deleted_users(&fx.admin, None, 100).await.unwrap();
     assert_eq!(listed.iter().map(|v| v.deleted.user.id).collect::<Vec<_>>(), [adele.id]);
 
+    assert_eq!(fx.directory.count_deleted_users(&fx.admin).await.unwrap(), 1);
+    fx.clock.advance(Duration::days(30));
+    assert_eq!(
+        fx.directory.count_deleted_users(&fx.admin).await.unwrap(),
+        0,
+        "expired ones do not count"
+    );
     let newcomer = fx.create("Adele@contoso.com").await;
     assert!(
         newcomer.mail().is_none(),
