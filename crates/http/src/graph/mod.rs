@@ -3,17 +3,26 @@
 //! - [`users`]: `/users` (create, list, count, get, update, delete).
 //! - [`deleted_items`]: `/directory/deletedItems` (the recycle bin: list, count, get,
 //!   restore, permanent delete).
-//! - [`auth`], [`body`], [`query`]: extractors that speak Graph's error dialect.
+//! - [`licenses`]: `/subscribedSkus`, `assignLicense`, `licenseDetails`.
+//! - [`groups`]: `/groups` with members and owners, `memberOf`, `manager`.
+//! - [`roles`]: `/directoryRoles` and their members.
+//! - [`audit`]: `/auditLogs/directoryAudits`.
+//! - [`auth`], [`body`], [`query`], [`refs`]: extractors that speak Graph's error dialect.
 //! - [`dto`]: users in Graph's JSON shape; [`error`]: the error envelope.
 //! - [`odata`]: parsing `$filter`, `$orderby`, `$select`, `$top`, `$count`, `$search`.
 
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod deleted_items;
 pub mod dto;
 pub mod error;
+pub mod groups;
+pub mod licenses;
 pub mod odata;
 pub mod query;
+pub mod refs;
+pub mod roles;
 pub mod users;
 
 use crate::AppState;
@@ -28,6 +37,10 @@ pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .merge(users::routes())
         .merge(deleted_items::routes())
+        .merge(licenses::routes())
+        .merge(groups::routes())
+        .merge(roles::routes())
+        .merge(audit::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

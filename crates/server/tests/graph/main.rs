@@ -3,5 +3,6 @@
 
 mod deleted_items;
 mod errors;
+mod relations;
 mod support;
 mod users;
