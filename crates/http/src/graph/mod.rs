@@ -7,12 +7,14 @@
 //! - [`groups`]: `/groups` with members and owners, `memberOf`, `manager`.
 //! - [`roles`]: `/directoryRoles` and their members.
 //! - [`audit`]: `/auditLogs/directoryAudits`.
+//! - [`batch`]: `/$batch`, up to 20 requests in one.
 //! - [`auth`], [`body`], [`query`], [`refs`]: extractors that speak Graph's error dialect.
 //! - [`dto`]: users in Graph's JSON shape; [`error`]: the error envelope.
 //! - [`odata`]: parsing `$filter`, `$orderby`, `$select`, `$top`, `$count`, `$search`.
 
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod body;
 pub mod deleted_items;
 pub mod dto;
@@ -32,9 +34,9 @@ use axum::http::{StatusCode, Uri};
 use axum::middleware;
 use error::GraphError;
 
-/// `/v1.0` and `/beta`, with Graph errors for unknown routes and methods.
-pub fn routes() -> Router<AppState> {
-    let api = Router::new()
+/// Every resource route, with Graph errors for unknown routes and methods.
+fn resources() -> Router<AppState> {
+    Router::new()
         .merge(users::routes())
         .merge(deleted_items::routes())
         .merge(licenses::routes())
@@ -42,10 +44,23 @@ pub fn routes() -> Router<AppState> {
         .merge(roles::routes())
         .merge(audit::routes())
         .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// `/v1.0` and `/beta`, with `$batch`, request ids and the body limit.
+pub fn routes() -> Router<AppState> {
+    let api = resources().merge(batch::routes());
     Router::new()
         .nest("/v1.0", api.clone())
         .nest("/beta", api)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(middleware::from_fn(error::request_ids))
+}
+
+/// The router a batch sends its requests through: one version, no nested `$batch`.
+pub(crate) fn inner_router(version: &str) -> Router<AppState> {
+    Router::new()
+        .nest(&format!("/{version}"), resources())
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
         .layer(middleware::from_fn(error::request_ids))
 }

@@ -1,6 +1,7 @@
 //! Graph v1.0 conformance tests (graph-lifecycle.md §6), against the real router served
 //! in-process on port 0 over SQLite, with a manual clock.
 
+mod batch;
 mod deleted_items;
 mod errors;
 mod relations;
