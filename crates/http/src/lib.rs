@@ -2,10 +2,12 @@
 //!
 //! - `/health`: whether the database answers.
 //! - [`graph`]: the Microsoft Graph v1.0 API (and `/beta`).
+//! - [`roster_api`]: Roster's own endpoints under `/roster/v1` (bulk restore, preview).
 //!
 //! Every module calls the same [`Directory`] use cases as every other adapter.
 
 pub mod graph;
+pub mod roster_api;
 
 use axum::Router;
 use axum::extract::State;
@@ -26,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(graph::routes())
+        .merge(roster_api::routes())
         .with_state(state)
 }
 

@@ -5,5 +5,6 @@ mod batch;
 mod deleted_items;
 mod errors;
 mod relations;
+mod roster_api;
 mod support;
 mod users;
