@@ -6,12 +6,12 @@ use super::auth::Authenticated;
 use super::body::GraphJson;
 use super::error::GraphError;
 use crate::AppState;
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use axum::response::Json;
 use axum::routing::post;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -51,17 +51,30 @@ async fn batch(
     GraphJson(body): GraphJson<BatchBody>,
 ) -> Result<Json<Value>, GraphError> {
     check_ids(&body.requests)?;
-    let version = uri.path().trim_start_matches('/').split('/').next().unwrap_or("v1.0").to_owned();
+    let version = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("v1.0")
+        .to_owned();
     let router = super::inner_router(&version).with_state(app);
     let authorization = headers.get(header::AUTHORIZATION).cloned();
     let mut statuses: HashMap<String, StatusCode> = HashMap::new();
     let mut responses = Vec::with_capacity(body.requests.len());
     for request in body.requests {
-        let failed_dependency = request.depends_on.iter().any(|id| statuses.get(id).is_none_or(|s| !s.is_success()));
+        let failed_dependency = request
+            .depends_on
+            .iter()
+            .any(|id| statuses.get(id).is_none_or(|s| !s.is_success()));
         let (status, response) = if failed_dependency {
             let status = StatusCode::FAILED_DEPENDENCY;
-            let error = json!({"error": {"code": "FailedDependency", "message": "A request this one depends on failed."}});
-            (status, json!({"id": request.id, "status": status.as_u16(), "body": error}))
+            let error =
+                json!({"error": {"code": "FailedDependency", "message": "A request this one depends on failed."}});
+            (
+                status,
+                json!({"id": request.id, "status": status.as_u16(), "body": error}),
+            )
         } else {
             run_one(&router, &version, &request, authorization.clone()).await
         };
@@ -81,9 +94,16 @@ fn check_ids(requests: &[BatchRequest]) -> Result<(), GraphError> {
     let mut seen = std::collections::HashSet::new();
     for request in requests {
         if !seen.insert(request.id.as_str()) {
-            return Err(GraphError::bad_request(format!("Request id '{}' is used twice in the batch.", request.id)));
+            return Err(GraphError::bad_request(format!(
+                "Request id '{}' is used twice in the batch.",
+                request.id
+            )));
         }
-        if let Some(unknown) = request.depends_on.iter().find(|id| !seen.contains(id.as_str()) || **id == request.id) {
+        if let Some(unknown) = request
+            .depends_on
+            .iter()
+            .find(|id| !seen.contains(id.as_str()) || **id == request.id)
+        {
             return Err(GraphError::bad_request(format!(
                 "Request '{}' depends on '{unknown}', which is not an earlier request of the batch.",
                 request.id
@@ -103,7 +123,9 @@ fn inner_path(url: &str, version: &str) -> Result<String, GraphError> {
     let path = path.trim_start_matches('/');
     let path = path.strip_prefix(&format!("{version}/")).unwrap_or(path);
     if path.is_empty() || path.contains("..") || path.starts_with("$batch") {
-        return Err(GraphError::bad_request(format!("Invalid request URL '{url}' in the batch.")));
+        return Err(GraphError::bad_request(format!(
+            "Invalid request URL '{url}' in the batch."
+        )));
     }
     Ok(format!("/{version}/{path}"))
 }
@@ -125,7 +147,10 @@ async fn run_one(
         Err(error) => {
             let status = error.status;
             let body = json!({"error": {"code": error.code, "message": error.message}});
-            (status, json!({"id": request.id, "status": status.as_u16(), "body": body}))
+            (
+                status,
+                json!({"id": request.id, "status": status.as_u16(), "body": body}),
+            )
         }
     }
 }
@@ -135,8 +160,14 @@ fn build_request(
     request: &BatchRequest,
     authorization: Option<header::HeaderValue>,
 ) -> Result<Request<Body>, GraphError> {
-    let method: Method = request.method.to_ascii_uppercase().parse().map_err(|_| GraphError::bad_request("Invalid method."))?;
-    let mut builder = Request::builder().method(method).uri(inner_path(&request.url, version)?);
+    let method: Method = request
+        .method
+        .to_ascii_uppercase()
+        .parse()
+        .map_err(|_| GraphError::bad_request("Invalid method."))?;
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(inner_path(&request.url, version)?);
     if let Some(authorization) = authorization {
         builder = builder.header(header::AUTHORIZATION, authorization);
     }
@@ -154,7 +185,9 @@ fn build_request(
         }
         None => Body::empty(),
     };
-    builder.body(body).map_err(|_| GraphError::bad_request("Invalid request headers in the batch."))
+    builder
+        .body(body)
+        .map_err(|_| GraphError::bad_request("Invalid request headers in the batch."))
 }
 
 async fn response_json(id: &str, response: axum::response::Response) -> Value {
@@ -165,8 +198,13 @@ async fn response_json(id: &str, response: axum::response::Response) -> Value {
             headers.insert(name.as_str().to_owned(), value.into());
         }
     }
-    let is_json = headers.get("content-type").and_then(Value::as_str).is_some_and(|t| t.starts_with("application/json"));
-    let bytes = to_bytes(response.into_body(), super::body::MAX_BODY * 4).await.unwrap_or_default();
+    let is_json = headers
+        .get("content-type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.starts_with("application/json"));
+    let bytes = to_bytes(response.into_body(), super::body::MAX_BODY * 4)
+        .await
+        .unwrap_or_default();
     let mut item = json!({"id": id, "status": status, "headers": headers});
     if !bytes.is_empty() {
         item["body"] = if is_json {
@@ -186,7 +224,10 @@ mod tests {
     fn batch_urls_are_confined_to_the_version() {
         assert_eq!(inner_path("/users/x", "v1.0").unwrap(), "/v1.0/users/x");
         assert_eq!(inner_path("users?$top=1", "v1.0").unwrap(), "/v1.0/users?$top=1");
-        assert_eq!(inner_path("https://graph.microsoft.com/v1.0/users", "v1.0").unwrap(), "/v1.0/users");
+        assert_eq!(
+            inner_path("https://graph.microsoft.com/v1.0/users", "v1.0").unwrap(),
+            "/v1.0/users"
+        );
         assert!(inner_path("/$batch", "v1.0").is_err());
         assert!(inner_path("/../health", "v1.0").is_err());
     }

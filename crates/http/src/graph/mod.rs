@@ -1,16 +1,16 @@
 //! The Microsoft Graph v1.0 surface, also served under `/beta`.
 //!
-//! - [`users`]: `/users` (create, list, count, get, update, delete).
-//! - [`deleted_items`]: `/directory/deletedItems` (the recycle bin: list, count, get,
+//! - [`users`] serves `/users` (create, list, count, get, update, delete).
+//! - [`deleted_items`] serves `/directory/deletedItems` (the recycle bin: list, count, get,
 //!   restore, permanent delete).
-//! - [`licenses`]: `/subscribedSkus`, `assignLicense`, `licenseDetails`.
-//! - [`groups`]: `/groups` with members and owners, `memberOf`, `manager`.
-//! - [`roles`]: `/directoryRoles` and their members.
-//! - [`audit`]: `/auditLogs/directoryAudits`.
-//! - [`batch`]: `/$batch`, up to 20 requests in one.
-//! - [`auth`], [`body`], [`query`], [`refs`]: extractors that speak Graph's error dialect.
-//! - [`dto`]: users in Graph's JSON shape; [`error`]: the error envelope.
-//! - [`odata`]: parsing `$filter`, `$orderby`, `$select`, `$top`, `$count`, `$search`.
+//! - [`licenses`] serves `/subscribedSkus`, `assignLicense`, `licenseDetails`.
+//! - [`groups`] serves `/groups` with members and owners, `memberOf`, `manager`.
+//! - [`roles`] serves `/directoryRoles` and their members.
+//! - [`audit`] serves `/auditLogs/directoryAudits`.
+//! - [`batch`] serves `/$batch`, up to 20 requests in one.
+//! - [`auth`], [`body`], [`query`] and [`refs`] are extractors that speak Graph's error dialect.
+//! - [`dto`] shapes users as Graph JSON, and [`error`] renders the error envelope.
+//! - [`odata`] parses `$filter`, `$orderby`, `$select`, `$top`, `$count` and `$search`.
 
 pub mod audit;
 pub mod auth;

@@ -28,8 +28,13 @@ async fn twenty_restores_in_one_batch_each_with_its_own_status() {
     assert_eq!(responses[19]["body"]["error"]["code"], "Request_ResourceNotFound");
     assert_eq!(responses[0]["body"]["@odata.type"], "#microsoft.graph.user");
 
-    let too_many: Vec<Value> = (0..21).map(|n| json!({"id": n.to_string(), "method": "GET", "url": "/users"})).collect();
-    assert_eq!(app.post("/$batch", json!({"requests": too_many})).await.error_code(), "Request_BadRequest");
+    let too_many: Vec<Value> = (0..21)
+        .map(|n| json!({"id": n.to_string(), "method": "GET", "url": "/users"}))
+        .collect();
+    assert_eq!(
+        app.post("/$batch", json!({"requests": too_many})).await.error_code(),
+        "Request_BadRequest"
+    );
 }
 
 #[tokio::test]
@@ -47,6 +52,8 @@ async fn headers_inside_a_request_count_and_dependencies_are_honoured() {
     assert_eq!(responses[1]["status"], 400);
     assert_eq!(responses[2]["status"], 424, "its dependency failed");
     assert_eq!(responses[3]["status"], 201);
-    let unauthenticated = app.send(reqwest::Method::POST, "/$batch", Some(json!({"requests": []})), "", &[]).await;
+    let unauthenticated = app
+        .send(reqwest::Method::POST, "/$batch", Some(json!({"requests": []})), "", &[])
+        .await;
     assert_eq!(unauthenticated.status, StatusCode::UNAUTHORIZED);
 }
