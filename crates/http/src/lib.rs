@@ -8,6 +8,7 @@
 
 pub mod graph;
 pub mod roster_api;
+pub mod throttle;
 
 use axum::Router;
 use axum::extract::State;
@@ -21,14 +22,29 @@ use serde_json::json;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub directory: Directory,
+    pub throttle: throttle::Throttle,
+}
+
+impl AppState {
+    /// The state with the default rate limit.
+    pub fn new(directory: Directory) -> Self {
+        AppState {
+            directory,
+            throttle: throttle::Throttle::new(Some(throttle::RateLimit::DEFAULT)),
+        }
+    }
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(health))
+    let throttled = Router::new()
         .merge(graph::routes())
         .merge(roster_api::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), throttle::throttle))
+        .layer(axum::middleware::from_fn(graph::error::request_ids));
+    Router::new()
+        .route("/health", get(health))
+        .merge(throttled)
         .with_state(state)
 }
 

@@ -47,14 +47,14 @@ fn resources() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-/// `/v1.0` and `/beta`, with `$batch`, request ids and the body limit.
+/// `/v1.0` and `/beta`, with `$batch` and the body limit. The caller adds
+/// [`error::request_ids`] around it (outside throttling, so a 429 is rendered too).
 pub fn routes() -> Router<AppState> {
     let api = resources().merge(batch::routes());
     Router::new()
         .nest("/v1.0", api.clone())
         .nest("/beta", api)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
-        .layer(middleware::from_fn(error::request_ids))
 }
 
 /// The router a batch sends its requests through: one version, no nested `$batch`.

@@ -10,10 +10,8 @@
 mod restore;
 
 use crate::AppState;
-use crate::graph::error;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
@@ -26,7 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/v1/recycleBin/preview", post(restore::preview))
         .route("/roster/v1/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
-        .layer(middleware::from_fn(error::request_ids))
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -29,7 +29,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     println!("Roster is listening on http://{}", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
     let purge = tokio::spawn(purge_job::run(directory.clone(), settings.purge_interval, stopped));
-    let app = roster_http::router(AppState { directory });
+    let app = roster_http::router(AppState::new(directory));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -109,3 +109,21 @@ async fn unsupported_query_options_are_graph_400s() {
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_caller_over_its_rate_limit_gets_429_with_retry_after_and_others_do_not() {
+    let app = TestApp::spawn_throttled(3).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/users").await.status, StatusCode::OK);
+    }
+    let throttled = app.get("/users").await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.error_code(), "TooManyRequests");
+    let retry_after: u32 = throttled.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let other = app.token_with(&[directory::role::AdminRole::GlobalReader]).await;
+    assert_eq!(
+        app.send(Method::GET, "/users", None, &other, &[]).await.status,
+        StatusCode::OK
+    );
+}

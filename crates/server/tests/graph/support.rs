@@ -5,7 +5,9 @@ use directory::upn::DomainName;
 use directory::{Caller, Directory, ManualClock};
 use reqwest::{Method, StatusCode};
 use roster_http::AppState;
+use roster_http::throttle::{RateLimit, Throttle};
 use serde_json::{Value, json};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use store_sqlite::SqliteStore;
 
@@ -44,6 +46,19 @@ impl Reply {
 
 impl TestApp {
     pub(crate) async fn spawn() -> TestApp {
+        TestApp::spawn_with_limit(Some(RateLimit::DEFAULT)).await
+    }
+
+    /// An app whose callers may make `burst` requests, then one a second.
+    pub(crate) async fn spawn_throttled(burst: u32) -> TestApp {
+        let limit = RateLimit {
+            per_second: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(burst).unwrap(),
+        };
+        TestApp::spawn_with_limit(Some(limit)).await
+    }
+
+    async fn spawn_with_limit(limit: Option<RateLimit>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
         let clock = ManualClock::at_default_start();
@@ -57,6 +72,7 @@ impl TestApp {
         let base = format!("http://{}/v1.0", listener.local_addr().unwrap());
         let app = roster_http::router(AppState {
             directory: directory.clone(),
+            throttle: Throttle::new(limit),
         });
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {
