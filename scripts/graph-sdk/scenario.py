@@ -1,10 +1,11 @@
 """The deleted-user lifecycle driven by Microsoft's own Python Graph SDK (msgraph-sdk).
 
-Usage: python scenario.py BASE_URL TOKEN     (BASE_URL like http://127.0.0.1:8080/v1.0)
+Usage: ROSTER_ORIGIN=http://127.0.0.1:8080 ROSTER_TOKEN=… python scenario.py
 Needs a fresh Roster whose first verified domain is contoso.com. Prints one line per step
 and ends with "graph-sdk: N passed, N failed"; exits non-zero if any step failed.
 """
 import asyncio
+import os
 import sys
 
 import httpx
@@ -18,7 +19,7 @@ from msgraph.generated.models.password_profile import PasswordProfile
 from msgraph.generated.models.user import User
 from msgraph_core import PageIterator
 
-BASE, TOKEN = sys.argv[1], sys.argv[2]
+BASE, TOKEN = os.environ["ROSTER_ORIGIN"] + "/v1.0", os.environ["ROSTER_TOKEN"]
 PASSWORD = "xWwvJ]6NMw+bWH-d"
 
 

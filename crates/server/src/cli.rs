@@ -1,7 +1,8 @@
 //! The command line. Every storage and server option can also come from a `ROSTER_*`
-//! environment variable or the config file; a flag wins over both.
+//! environment variable or the config file; a flag wins over both. The remote commands
+//! (`login`, `logout`, `users`, `deleted`) talk to a running server over HTTP instead.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -32,6 +33,155 @@ pub enum Command {
     /// Show or change the organisation's settings, straight from the database.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Check a bearer token against a running server and save both for the remote commands.
+    Login(LoginArgs),
+    /// Forget the token that `roster login` saved.
+    Logout,
+    /// Users of a running server: list, create, delete (remote).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The recycle bin of a running server: list, restore, purge (remote).
+    #[command(subcommand)]
+    Deleted(DeletedCommand),
+}
+
+/// Which server a remote command talks to. The token comes from `ROSTER_TOKEN` or from
+/// what `roster login` saved, never from a flag, so it stays out of shell history.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RemoteArgs {
+    /// The server's base URL, e.g. http://127.0.0.1:8080 [default: the one `roster login`
+    /// saved].
+    #[arg(long, env = "ROSTER_SERVER")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Read the token from the first line of standard input. Without it the token comes
+    /// from `ROSTER_TOKEN`, or is asked for on the terminal without echo.
+    #[arg(long)]
+    pub token_stdin: bool,
+}
+
+/// `--json`, and the server, for the list commands.
+#[derive(Debug, Clone, Args)]
+pub struct RemoteListArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Print JSON (an array of objects) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Items per page requested from the server (`$top`); every page is read.
+    #[arg(long, default_value_t = 999, value_parser = clap::value_parser!(u16).range(1..=999))]
+    pub page_size: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List every user, all pages.
+    List(RemoteListArgs),
+    /// Create a user; its password is read from standard input or generated and printed once.
+    Create(UserCreateArgs),
+    /// Delete users: they go to the recycle bin.
+    Delete(UserDeleteArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// The user principal name, e.g. alice@contoso.com.
+    pub upn: String,
+    #[arg(long)]
+    pub display_name: String,
+    /// Read the password from the first line of standard input [default: generate one].
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Require a new password at first sign-in.
+    #[arg(long)]
+    pub force_change: bool,
+    /// Print the created user as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserDeleteArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// User principal names or ids.
+    #[arg(required = true, value_name = "UPN_OR_ID")]
+    pub users: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeletedCommand {
+    /// List deleted users with the days left before they are purged.
+    List(RemoteListArgs),
+    /// Restore deleted users with the admin center's options, in batches.
+    Restore(RestoreArgs),
+    /// Delete users from the recycle bin for good.
+    Purge(PurgeArgs),
+}
+
+/// What a restore does with the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PasswordChoice {
+    /// Keep the password the user had.
+    #[default]
+    Keep,
+    /// Generate a new one per user, shown once.
+    Auto,
+    /// Ask for one (without echo; from standard input when it is not a terminal) and set
+    /// it on every restored user.
+    Prompt,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Original user principal names or ids of deleted users.
+    #[arg(required = true, value_name = "UPN_OR_ID")]
+    pub users: Vec<String>,
+    /// Restore under this user principal name (also the primary address); one user only.
+    #[arg(long, value_name = "UPN")]
+    pub new_upn: Option<String>,
+    /// Drop addresses that another object holds from the restored user.
+    #[arg(long)]
+    pub auto_reconcile_proxies: bool,
+    /// When an active user holds the name, rename that user to
+    /// `<alias>.replaced.<yyyymmdd>@<domain>` instead of failing.
+    #[arg(long)]
+    pub replace_active: bool,
+    #[arg(long, value_enum, default_value_t = PasswordChoice::Keep)]
+    pub password: PasswordChoice,
+    /// Require a new password at next sign-in.
+    #[arg(long)]
+    pub force_change: bool,
+    /// Write the results as CSV to this file (never the generated passwords).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Users per request.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub batch_size: u16,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Original user principal names or ids of deleted users.
+    #[arg(required = true, value_name = "UPN_OR_ID")]
+    pub users: Vec<String>,
+    /// Do not ask for confirmation (required when standard input is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,15 +6,18 @@
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
 //! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`.
 //! - [`purge_job`]: the background purge loop.
+//! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
+//!   server over HTTP (Graph and Roster's bulk restore), as any client does.
 
 pub mod cli;
 pub mod commands;
 pub mod purge_job;
+pub mod remote;
 pub mod settings;
 pub mod storage;
 
 use anyhow::Result;
-use cli::{Cli, Command, TenantCommand, TokenCommand};
+use cli::{Cli, Command, DeletedCommand, TenantCommand, TokenCommand, UsersCommand};
 
 pub use directory::Directory;
 
@@ -27,6 +30,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Tenant(TenantCommand::Show(args)) => commands::tenant::show(args).await,
         Command::Tenant(TenantCommand::Set(args)) => commands::tenant::set(args).await,
         Command::Tenant(TenantCommand::AddDomain(args)) => commands::tenant::add_domain(args).await,
+        Command::Login(args) => remote::finish(remote::login::login(args).await),
+        Command::Logout => remote::finish(remote::login::logout()),
+        Command::Users(UsersCommand::List(args)) => remote::finish(remote::users::list(args).await),
+        Command::Users(UsersCommand::Create(args)) => remote::finish(remote::users::create(args).await),
+        Command::Users(UsersCommand::Delete(args)) => remote::finish(remote::users::delete(args).await),
+        Command::Deleted(DeletedCommand::List(args)) => remote::finish(remote::deleted::list(args).await),
+        Command::Deleted(DeletedCommand::Restore(args)) => remote::finish(remote::restore::restore(args).await),
+        Command::Deleted(DeletedCommand::Purge(args)) => remote::finish(remote::deleted::purge(args).await),
     }
 }
 
