@@ -25,12 +25,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/groups", get(list).post(create))
         .route("/groups/{id}", get(get_one).delete(remove))
-        .route("/groups/{id}/members", get(members))
-        .route("/groups/{id}/owners", get(owners))
-        .route("/groups/{id}/members/$ref", post(add_member))
-        .route("/groups/{id}/owners/$ref", post(add_owner))
-        .route("/groups/{id}/members/{user}/$ref", delete(remove_member))
-        .route("/groups/{id}/owners/{user}/$ref", delete(remove_owner))
+        .route("/groups/{id}/{link}", get(links))
+        .route("/groups/{id}/{link}/$ref", post(add_link))
+        .route("/groups/{id}/{link}/{user}/$ref", delete(remove_link))
         .route("/users/{key}/memberOf", get(member_of))
         .route("/users/{key}/manager", get(manager))
         .route("/users/{key}/manager/$ref", put(set_manager).delete(remove_manager))
@@ -125,8 +122,23 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Users as `directoryObject`s with `@odata.type`, as `members` and `memberOf` return them.
-async fn users_json(directory: &Directory, caller: &Caller, ids: &[UserId]) -> Result<Vec<Value>, GraphError> {
+/// `members` or `owners`, as the path names them.
+fn link(segment: &str) -> Result<GroupLink, GraphError> {
+    match segment {
+        "members" => Ok(GroupLink::Member),
+        "owners" => Ok(GroupLink::Owner),
+        other => Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{other}'."
+        ))),
+    }
+}
+
+/// Users as `directoryObject`s with `@odata.type`, as `members` and role members return them.
+pub(crate) async fn directory_objects(
+    directory: &Directory,
+    caller: &Caller,
+    ids: &[UserId],
+) -> Result<Vec<Value>, GraphError> {
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         let user = directory.user(caller, *id).await?;
@@ -138,14 +150,16 @@ async fn users_json(directory: &Directory, caller: &Caller, ids: &[UserId]) -> R
 }
 
 async fn links(
-    app: &AppState,
-    caller: &Caller,
-    id: &str,
-    link: GroupLink,
-    query: &QueryOptions,
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((id, segment)): Path<(String, String)>,
+    query: QueryOptions,
 ) -> Result<Json<Value>, GraphError> {
-    let ids = app.directory.group_links(caller, path_id(id)?, link).await?;
-    let items = users_json(&app.directory, caller, &ids).await?;
+    let ids = app
+        .directory
+        .group_links(&caller, path_id(&id)?, link(&segment)?)
+        .await?;
+    let items = directory_objects(&app.directory, &caller, &ids).await?;
     Ok(Json(dto::collection(
         query.context("directoryObjects", None),
         items,
@@ -154,72 +168,26 @@ async fn links(
     )))
 }
 
-async fn members(
-    State(app): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
-    query: QueryOptions,
-) -> Result<Json<Value>, GraphError> {
-    links(&app, &caller, &id, GroupLink::Member, &query).await
-}
-
-async fn owners(
-    State(app): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
-    query: QueryOptions,
-) -> Result<Json<Value>, GraphError> {
-    links(&app, &caller, &id, GroupLink::Owner, &query).await
-}
-
 async fn add_link(
-    app: &AppState,
-    caller: &Caller,
-    id: &str,
-    link: GroupLink,
-    reference: &Reference,
-) -> Result<StatusCode, GraphError> {
-    let group: GroupId = path_id(id)?;
-    app.directory.add_to_group(caller, group, link, reference.id()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn add_member(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path((id, segment)): Path<(String, String)>,
     GraphJson(reference): GraphJson<Reference>,
 ) -> Result<StatusCode, GraphError> {
-    add_link(&app, &caller, &id, GroupLink::Member, &reference).await
-}
-
-async fn add_owner(
-    State(app): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
-    GraphJson(reference): GraphJson<Reference>,
-) -> Result<StatusCode, GraphError> {
-    add_link(&app, &caller, &id, GroupLink::Owner, &reference).await
-}
-
-async fn remove_member(
-    State(app): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path((id, user)): Path<(String, String)>,
-) -> Result<StatusCode, GraphError> {
+    let group: GroupId = path_id(&id)?;
     app.directory
-        .remove_from_group(&caller, path_id(&id)?, GroupLink::Member, path_id(&user)?)
+        .add_to_group(&caller, group, link(&segment)?, reference.id()?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn remove_owner(
+async fn remove_link(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((id, user)): Path<(String, String)>,
+    Path((id, segment, user)): Path<(String, String, String)>,
 ) -> Result<StatusCode, GraphError> {
     app.directory
-        .remove_from_group(&caller, path_id(&id)?, GroupLink::Owner, path_id(&user)?)
+        .remove_from_group(&caller, path_id(&id)?, link(&segment)?, path_id(&user)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

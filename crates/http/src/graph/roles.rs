@@ -66,13 +66,7 @@ async fn members(
     query: QueryOptions,
 ) -> Result<Json<Value>, GraphError> {
     let holders = app.directory.role_holders(&caller, role(&id)?).await?;
-    let mut items = Vec::with_capacity(holders.len());
-    for holder in holders {
-        let user = app.directory.user(&caller, holder).await?;
-        let mut properties = dto::user(&user, None);
-        properties.insert("@odata.type".into(), "#microsoft.graph.user".into());
-        items.push(Value::Object(properties));
-    }
+    let items = super::groups::directory_objects(&app.directory, &caller, &holders).await?;
     Ok(Json(dto::collection(
         query.context("directoryObjects", None),
         items,
