@@ -15,7 +15,8 @@ use directory::user::User;
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
-fn deleted(loaded: LoadedUser) -> Option<DeletedUser> {
+/// The deleted user a loaded row is, if it is deleted.
+pub(crate) fn deleted(loaded: LoadedUser) -> Option<DeletedUser> {
     Some(DeletedUser {
         user: loaded.user,
         deleted_at: loaded.deleted_at?,

@@ -1,7 +1,8 @@
 //! The storage port's units of work over one sqlx transaction: every method delegates to
-//! the area modules (users, roles, recycle bin, groups, licences, tenant/tokens/audit).
+//! the area modules (users, user queries, roles, recycle bin, groups, licences,
+//! tenant/tokens/audit).
 
-use crate::{Db, classify, groups, licenses, records, recycle_bin, roles, users};
+use crate::{Db, classify, groups, licenses, records, recycle_bin, roles, user_query, users};
 use async_trait::async_trait;
 use directory::audit::{AuditEvent, AuditQuery};
 use directory::clock::Timestamp;
@@ -9,6 +10,7 @@ use directory::group::{Group, GroupRef};
 use directory::ids::{GroupId, SkuId, TokenId, UserId};
 use directory::license::{LicenseAssignment, Sku};
 use directory::password::PasswordHash;
+use directory::query::{Condition, UserQuery};
 use directory::recycle_bin::DeletedUser;
 use directory::role::{AdminRole, RoleSet};
 use directory::store::{AddressHolder, ReadTx, StoreError, Tx};
@@ -57,6 +59,14 @@ impl ReadTx for SqlTx {
         users::count_users(self.c()).await
     }
 
+    async fn find_users(&mut self, query: &UserQuery) -> Result<Vec<User>, StoreError> {
+        user_query::find_users(self.c(), query).await
+    }
+
+    async fn count_found_users(&mut self, condition: &Condition) -> Result<u64, StoreError> {
+        user_query::count_users(self.c(), condition).await
+    }
+
     async fn password_hash(&mut self, id: UserId) -> Result<Option<PasswordHash>, StoreError> {
         users::password_hash(self.c(), id).await
     }
@@ -76,6 +86,22 @@ impl ReadTx for SqlTx {
         limit: u32,
     ) -> Result<Vec<DeletedUser>, StoreError> {
         recycle_bin::deleted_users_page(self.c(), not_before, after, limit).await
+    }
+
+    async fn find_deleted_users(
+        &mut self,
+        not_before: Timestamp,
+        query: &UserQuery,
+    ) -> Result<Vec<DeletedUser>, StoreError> {
+        user_query::find_deleted_users(self.c(), not_before, query).await
+    }
+
+    async fn count_found_deleted_users(
+        &mut self,
+        not_before: Timestamp,
+        condition: &Condition,
+    ) -> Result<u64, StoreError> {
+        user_query::count_deleted_users(self.c(), not_before, condition).await
     }
 
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError> {

@@ -8,6 +8,7 @@ use directory::address::{EmailAddress, ProxyAddress, ProxyAddresses};
 use directory::clock::Timestamp;
 use directory::ids::UserId;
 use directory::password::PasswordHash;
+use directory::query::UserKeys;
 use directory::store::StoreError;
 use directory::upn::UserPrincipalName;
 use directory::user::{UsageLocation, User};
@@ -26,13 +27,15 @@ macro_rules! user_columns {
 pub(crate) use user_columns;
 
 /// The property columns `update_user` and `mark_restored` rewrite, bound by [`bind_properties`]
-/// as `$2..$16` (`$1` is the id).
+/// as `$2..$24` (`$1` is the id): the properties, then their query keys.
 macro_rules! user_assignments {
     () => {
         "upn = $2, upn_key = $3, display_name = $4, given_name = $5, surname = $6, \
          mail_nickname = $7, other_mails = $8, account_enabled = $9, usage_location = $10, \
          preferred_language = $11, job_title = $12, department = $13, manager_id = $14, \
-         on_premises_sync_enabled = $15, force_change_password = $16"
+         on_premises_sync_enabled = $15, force_change_password = $16, display_name_key = $17, \
+         given_name_key = $18, surname_key = $19, mail_key = $20, mail_nickname_key = $21, \
+         job_title_key = $22, department_key = $23, usage_location_key = $24"
     };
 }
 pub(crate) use user_assignments;
@@ -144,11 +147,13 @@ pub(crate) async fn load_one(c: &mut Conn, row: Option<UserRow>) -> Result<Optio
     Ok(load(c, row.into_iter().collect()).await?.pop())
 }
 
-/// Binds `$2..$16` of [`user_assignments`] after the id.
+/// Binds `$2..$24` of [`user_assignments`] after the id. The keys are computed here, in
+/// Rust ([`UserKeys`]), never with SQL `lower()`.
 fn bind_properties<'q>(
     query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
     user: &User,
 ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+    let keys = UserKeys::of(user);
     query
         .bind(user.upn.to_string())
         .bind(user.upn.key())
@@ -165,9 +170,17 @@ fn bind_properties<'q>(
         .bind(user.manager_id.map(|id| id.0))
         .bind(user.on_premises_sync_enabled)
         .bind(user.force_change_password)
+        .bind(keys.display_name)
+        .bind(keys.given_name)
+        .bind(keys.surname)
+        .bind(keys.mail)
+        .bind(keys.mail_nickname)
+        .bind(keys.job_title)
+        .bind(keys.department)
+        .bind(keys.usage_location)
 }
 
-/// Runs `sql`, an `UPDATE` whose `$1` is the id and `$2..$16` are [`user_assignments`], for
+/// Runs `sql`, an `UPDATE` whose `$1` is the id and `$2..$24` are [`user_assignments`], for
 /// `user`. Returns whether a row matched.
 pub(crate) async fn rewrite(c: &mut Conn, sql: &'static str, user: &User) -> Result<bool, StoreError> {
     let query = bind_properties(sqlx::query::<Db>(sql).bind(user.id.0), user);
@@ -281,8 +294,11 @@ pub(crate) async fn insert_user(c: &mut Conn, user: &User, password: &PasswordHa
     let query = sqlx::query::<Db>(
         "INSERT INTO users (id, upn, upn_key, display_name, given_name, surname, mail_nickname, \
          other_mails, account_enabled, usage_location, preferred_language, job_title, department, \
-         manager_id, on_premises_sync_enabled, force_change_password, created_at, password_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         manager_id, on_premises_sync_enabled, force_change_password, display_name_key, given_name_key, \
+         surname_key, mail_key, mail_nickname_key, job_title_key, department_key, usage_location_key, \
+         created_at, password_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+         $21, $22, $23, $24, $25, $26)",
     )
     .bind(user.id.0);
     bind_properties(query, user)
@@ -325,4 +341,52 @@ pub(crate) async fn set_password(
     .await
     .map_err(classify)?;
     Ok(())
+}
+
+/// Fills every user's query keys in Rust ([`UserKeys`]) when a migration marked them pending
+/// (a row in `users_rekey_pending`), so rows written before the keys existed get exactly
+/// the keys new writes get. The transaction that deletes the marker does the work: on
+/// PostgreSQL a second process opening the store meanwhile waits for it, then finds no
+/// marker. Returns how many users were rekeyed.
+pub(crate) async fn rekey_if_pending(c: &mut Conn) -> Result<u64, StoreError> {
+    let claimed = sqlx::query::<Db>("DELETE FROM users_rekey_pending")
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    if claimed.rows_affected() == 0 {
+        return Ok(0);
+    }
+    let mut after: Option<Uuid> = None;
+    let mut rekeyed = 0;
+    loop {
+        let mut query = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), " FROM users"));
+        if let Some(after) = after {
+            query.push(" WHERE id > ").push_bind(after);
+        }
+        query.push(" ORDER BY id LIMIT 500");
+        let rows: Vec<UserRow> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+        let Some(last) = rows.last() else { return Ok(rekeyed) };
+        after = Some(last.id);
+        for loaded in load(c, rows).await? {
+            let keys = UserKeys::of(&loaded.user);
+            sqlx::query::<Db>(
+                "UPDATE users SET display_name_key = $2, given_name_key = $3, surname_key = $4, mail_key = $5, \
+                 mail_nickname_key = $6, job_title_key = $7, department_key = $8, usage_location_key = $9 \
+                 WHERE id = $1",
+            )
+            .bind(loaded.user.id.0)
+            .bind(keys.display_name)
+            .bind(keys.given_name)
+            .bind(keys.surname)
+            .bind(keys.mail)
+            .bind(keys.mail_nickname)
+            .bind(keys.job_title)
+            .bind(keys.department)
+            .bind(keys.usage_location)
+            .execute(&mut *c)
+            .await
+            .map_err(classify)?;
+            rekeyed += 1;
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! - [`caller`], [`role`]: who may do what, including the sensitive-action matrix.
 //! - [`tenant`], [`user`], [`group`], [`license`], [`token`], [`audit`]: the model.
 //! - [`recycle_bin`]: delete, restore (planning and applying) and purge.
+//! - [`query`]: filtering, sorting and paging users (conditions, cursors, pages).
 //! - [`store`]: the storage port the adapters implement.
 //! - [`clock`]: injected time.
 
@@ -23,6 +24,7 @@ pub mod group;
 pub mod ids;
 pub mod license;
 pub mod password;
+pub mod query;
 pub mod recycle_bin;
 pub mod role;
 pub mod store;

@@ -12,6 +12,7 @@ use crate::group::{Group, GroupRef};
 use crate::ids::{GroupId, SkuId, TokenId, UserId};
 use crate::license::{LicenseAssignment, Sku};
 use crate::password::PasswordHash;
+use crate::query::{Condition, UserQuery};
 use crate::recycle_bin::DeletedUser;
 use crate::role::{AdminRole, RoleSet};
 use crate::tenant::Tenant;
@@ -79,6 +80,11 @@ pub trait ReadTx: Send {
     /// Active users ordered by `upn_key`, starting after the cursor.
     async fn users_page(&mut self, after: Option<&str>, limit: u32) -> Result<Vec<User>, StoreError>;
     async fn count_users(&mut self) -> Result<u64, StoreError>;
+    /// Active users satisfying the query's condition, in its order, after its cursor, at
+    /// most `query.limit` of them.
+    async fn find_users(&mut self, query: &UserQuery) -> Result<Vec<User>, StoreError>;
+    /// How many active users satisfy the condition.
+    async fn count_found_users(&mut self, condition: &Condition) -> Result<u64, StoreError>;
     async fn password_hash(&mut self, id: UserId) -> Result<Option<PasswordHash>, StoreError>;
 
     /// A deleted user, whether or not its retention has ended.
@@ -93,6 +99,19 @@ pub trait ReadTx: Send {
     ) -> Result<Vec<DeletedUser>, StoreError>;
     /// How many deleted users were deleted after `not_before` (the restorable ones).
     async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError>;
+    /// Deleted users deleted after `not_before` that satisfy the query's condition, in its
+    /// order, after its cursor, at most `query.limit` of them.
+    async fn find_deleted_users(
+        &mut self,
+        not_before: Timestamp,
+        query: &UserQuery,
+    ) -> Result<Vec<DeletedUser>, StoreError>;
+    /// How many deleted users deleted after `not_before` satisfy the condition.
+    async fn count_found_deleted_users(
+        &mut self,
+        not_before: Timestamp,
+        condition: &Condition,
+    ) -> Result<u64, StoreError>;
     /// Ids of deleted users deleted at or before `cutoff`, oldest first.
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
     /// The groups a user belonged to when deleted, with their names then.

@@ -108,6 +108,13 @@ macro_rules! contract_tests {
             lifecycle::tokens_work_until_revoked_expired_or_their_user_is_deleted,
             lifecycle::the_last_global_admin_cannot_be_deleted_disabled_or_demoted,
             lifecycle::passwords_follow_the_user_through_delete_and_restore,
+            lifecycle::filters_agree_with_the_reference_for_every_operator_and_field,
+            lifecycle::text_matching_ignores_case_including_non_ascii_letters,
+            lifecycle::starts_with_treats_like_wildcards_as_plain_characters,
+            lifecycle::keyset_pages_walk_both_directions_through_ties,
+            lifecycle::a_cursor_from_another_order_is_refused,
+            lifecycle::keys_follow_updates_and_restores,
+            lifecycle::deleted_users_are_filtered_by_deletion_time_and_expired_ones_never_found,
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {

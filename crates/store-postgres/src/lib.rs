@@ -22,6 +22,8 @@ mod recycle_bin;
 mod roles;
 #[path = "../../store-sql/tx.rs"]
 mod tx;
+#[path = "../../store-sql/user_query.rs"]
+mod user_query;
 #[path = "../../store-sql/users.rs"]
 mod users;
 
@@ -135,6 +137,9 @@ impl PgStore {
     async fn open(options: PgConnectOptions) -> Result<Self, StoreError> {
         let pool = pool(&options, MAX_CONNECTIONS).await?;
         sqlx::migrate!().run(&pool).await.map_err(|e| classify(e.into()))?;
+        let mut tx = pool.begin().await.map_err(classify)?;
+        users::rekey_if_pending(&mut tx).await?;
+        tx.commit().await.map_err(classify)?;
         Ok(PgStore { pool })
     }
 }

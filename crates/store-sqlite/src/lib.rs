@@ -32,6 +32,8 @@ mod recycle_bin;
 mod roles;
 #[path = "../../store-sql/tx.rs"]
 mod tx;
+#[path = "../../store-sql/user_query.rs"]
+mod user_query;
 #[path = "../../store-sql/users.rs"]
 mod users;
 
@@ -133,6 +135,9 @@ impl SqliteStore {
             .await
             .map_err(classify)?;
         sqlx::migrate!().run(&writer).await.map_err(|e| classify(e.into()))?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(classify)?;
+        users::rekey_if_pending(&mut tx).await?;
+        tx.commit().await.map_err(classify)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
             .connect_with(options.create_if_missing(false))

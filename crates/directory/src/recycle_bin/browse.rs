@@ -8,6 +8,7 @@ use crate::clock::Timestamp;
 use crate::directory::{Directory, Target, audit_event, tenant_in};
 use crate::error::Error;
 use crate::ids::UserId;
+use crate::query::{Condition, MAX_PAGE_SIZE, Page, UserQuery, deleted_cursor};
 use crate::store::ReadTx;
 use crate::tenant::Tenant;
 use time::Duration;
@@ -41,6 +42,47 @@ impl Directory {
         let mut tx = self.store.read().await?;
         let tenant = tenant_in(&mut *tx).await?;
         Ok(tx.count_deleted_users(now - tenant.retention.duration()).await?)
+    }
+
+    /// A page of restorable deleted users that satisfy the query, in its order, after its
+    /// cursor. Users whose retention has ended are never found: they count as purged.
+    pub async fn query_deleted_users(
+        &self,
+        caller: &Caller,
+        query: &UserQuery,
+    ) -> Result<Page<DeletedUserView>, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        query.check(true)?;
+        let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+        let fetch = UserQuery {
+            limit: limit + 1,
+            ..query.clone()
+        };
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let not_before = now - tenant.retention.duration();
+        let rows = tx.find_deleted_users(not_before, &fetch).await?;
+        let page = Page::from_rows(rows, limit, |deleted| deleted_cursor(query.sort, deleted))?;
+        let mut views = Vec::with_capacity(page.items.len());
+        for deleted in page.items {
+            views.push(view(&mut *tx, &tenant, deleted, now).await?);
+        }
+        Ok(Page {
+            items: views,
+            next: page.next,
+        })
+    }
+
+    /// How many restorable deleted users satisfy the condition.
+    pub async fn count_deleted_users_matching(&self, caller: &Caller, condition: &Condition) -> Result<u64, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        Ok(tx
+            .count_found_deleted_users(now - tenant.retention.duration(), condition)
+            .await?)
     }
 
     /// One restorable deleted user.

@@ -8,6 +8,7 @@ use crate::directory::{Directory, Target, audit_event, conflict_error, tenant_in
 use crate::error::{Code, Error, Holder};
 use crate::ids::UserId;
 use crate::password::{self, Password};
+use crate::query::{Condition, Cursor, MAX_PAGE_SIZE, Page, UserQuery};
 use crate::role::AdminRole;
 use crate::store::{ReadTx, Tx};
 use crate::tenant::Tenant;
@@ -170,6 +171,26 @@ impl Directory {
     pub async fn count_users(&self, caller: &Caller) -> Result<u64, Error> {
         caller.authorize(Permission::ReadDirectory)?;
         Ok(self.store.read().await?.count_users().await?)
+    }
+
+    /// A page of active users that satisfy the query, in its order, after its cursor.
+    pub async fn query_users(&self, caller: &Caller, query: &UserQuery) -> Result<Page<User>, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        query.check(false)?;
+        let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+        let fetch = UserQuery {
+            limit: limit + 1,
+            ..query.clone()
+        };
+        let mut tx = self.store.read().await?;
+        let rows = tx.find_users(&fetch).await?;
+        Page::from_rows(rows, limit, |user| Cursor::after(query.sort, user, None))
+    }
+
+    /// How many active users satisfy the condition.
+    pub async fn count_users_matching(&self, caller: &Caller, condition: &Condition) -> Result<u64, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        Ok(self.store.read().await?.count_found_users(condition).await?)
     }
 
     /// Changes an active user. A UPN, sign-in or address change is a sensitive action.

@@ -1,19 +1,19 @@
 //! `/directory/deletedItems`: the recycle bin. Listing needs the user cast, in either of the
-//! forms clients send (`microsoft.graph.user`, or `graph.user` from the Python SDK); the
+//! forms clients send (`microsoft.graph.user`, or `graph.user` from the Python SDK), and
+//! takes `$filter`, `$search` and `$orderby` as `/users` does (plus `deletedDateTime`); the
 //! `deletedItems` segment is matched in either case.
 
 use super::auth::Authenticated;
 use super::body::OptionalGraphJson;
 use super::dto::{self, deleted_user_properties};
 use super::error::GraphError;
-use super::query::QueryOptions;
+use super::query::{QueryOptions, UserCollection};
 use crate::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use directory::Timestamp;
 use directory::ids::UserId;
 use directory::recycle_bin::RestoreOptions;
 use directory::upn::UserPrincipalName;
@@ -67,24 +67,20 @@ async fn list_or_get(
             dto::deleted_user(&view, selection.as_deref()),
         )));
     }
-    query.refuse_unsupported()?;
     let selection = query.selection(&deleted_user_properties())?;
-    let size = query.page_size()?;
-    let after = query.cursor()?.map(|cursor| decode_cursor(&cursor)).transpose()?;
-    let mut page = app.directory.deleted_users(&caller, after, size + 1).await?;
-    let next = if page.len() > size as usize {
-        page.truncate(size as usize);
-        page.last()
-            .map(|last| query.next_link(&encode_cursor(last.deleted.deleted_at, last.deleted.user.id)))
-    } else {
-        None
-    };
-    let count = if query.wants_count()? {
-        Some(app.directory.count_deleted_users(&caller).await?)
+    let listing = query.user_listing(UserCollection::DeletedUsers)?;
+    let page = app.directory.query_deleted_users(&caller, &listing.query).await?;
+    let next = page
+        .next
+        .map(|cursor| query.user_next_link(UserCollection::DeletedUsers, &cursor));
+    let count = if listing.count {
+        let condition = &listing.query.condition;
+        Some(app.directory.count_deleted_users_matching(&caller, condition).await?)
     } else {
         None
     };
     let items = page
+        .items
         .iter()
         .map(|view| Value::Object(dto::deleted_user(view, selection.as_deref())))
         .collect();
@@ -104,7 +100,8 @@ async fn count(
     if !query.eventual {
         return Err(GraphError::bad_request("$count is not currently supported."));
     }
-    let count = app.directory.count_deleted_users(&caller).await?;
+    let condition = query.user_count(UserCollection::DeletedUsers)?;
+    let count = app.directory.count_deleted_users_matching(&caller, &condition).await?;
     Ok(([("content-type", "text/plain")], count.to_string()).into_response())
 }
 
@@ -168,17 +165,4 @@ async fn purge(
     }
     app.directory.purge_deleted_user(&caller, parse_id(&item)?).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A deleted-users page cursor: deletion time in microseconds, then the id.
-fn encode_cursor(at: Timestamp, id: UserId) -> String {
-    format!("{}:{id}", at.unix_timestamp_nanos() / 1000)
-}
-
-fn decode_cursor(text: &str) -> Result<(Timestamp, UserId), GraphError> {
-    let invalid = || GraphError::bad_request("The $skiptoken is not valid.");
-    let (micros, id) = text.split_once(':').ok_or_else(invalid)?;
-    let micros: i128 = micros.parse().map_err(|_| invalid())?;
-    let at = Timestamp::from_unix_timestamp_nanos(micros * 1000).map_err(|_| invalid())?;
-    Ok((at, id.parse().map_err(|_| invalid())?))
 }

@@ -1,10 +1,11 @@
-//! `/users`: create, list, count, get (by id or UPN), update and delete (to the recycle bin).
+//! `/users`: create, list (with `$filter`, `$search`, `$orderby`), count, get (by id or UPN),
+//! update and delete (to the recycle bin).
 
 use super::auth::Authenticated;
 use super::body::GraphJson;
 use super::dto::{self, USER_PROPERTIES};
 use super::error::GraphError;
-use super::query::QueryOptions;
+use super::query::{QueryOptions, UserCollection};
 use crate::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -31,26 +32,25 @@ async fn list(
     Authenticated(caller): Authenticated,
     query: QueryOptions,
 ) -> Result<Json<Value>, GraphError> {
-    query.refuse_unsupported()?;
     let selection = query.selection(USER_PROPERTIES)?;
-    let size = query.page_size()?;
-    let after = query.cursor()?;
-    let mut users = app.directory.users_page(&caller, after.as_deref(), size + 1).await?;
-    let next = (users.len() > size as usize).then(|| {
-        users.truncate(size as usize);
-        users.last().map(|last| query.next_link(&last.upn.key()))
-    });
-    let count = if query.wants_count()? {
-        Some(app.directory.count_users(&caller).await?)
+    let listing = query.user_listing(UserCollection::Users)?;
+    let page = app.directory.query_users(&caller, &listing.query).await?;
+    let next = page
+        .next
+        .map(|cursor| query.user_next_link(UserCollection::Users, &cursor));
+    let count = if listing.count {
+        let condition = &listing.query.condition;
+        Some(app.directory.count_users_matching(&caller, condition).await?)
     } else {
         None
     };
-    let items = users
+    let items = page
+        .items
         .iter()
         .map(|u| Value::Object(dto::user(u, selection.as_deref())))
         .collect();
     let context = query.context("users", selection.as_deref());
-    Ok(Json(dto::collection(context, items, count, next.flatten())))
+    Ok(Json(dto::collection(context, items, count, next)))
 }
 
 async fn count(
@@ -61,7 +61,8 @@ async fn count(
     if !query.eventual {
         return Err(GraphError::bad_request("$count is not currently supported."));
     }
-    let count = app.directory.count_users(&caller).await?;
+    let condition = query.user_count(UserCollection::Users)?;
+    let count = app.directory.count_users_matching(&caller, &condition).await?;
     Ok(([("content-type", "text/plain")], count.to_string()).into_response())
 }
 

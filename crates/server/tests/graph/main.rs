@@ -4,6 +4,7 @@
 mod batch;
 mod deleted_items;
 mod errors;
+mod filters;
 mod relations;
 mod roster_api;
 mod support;

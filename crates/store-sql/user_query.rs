@@ -1,0 +1,358 @@
+//! Finding and counting users by a domain [`UserQuery`]: the condition tree becomes a
+//! `WHERE` clause, the sort a keyset page over `(key, id)`.
+//!
+//! Every value is bound with `push_bind`; column names come only from [`column`], a fixed
+//! `match` on the domain's [`Field`]. Text columns hold keys (lower-cased in Rust) and are
+//! compared byte-wise on both backends (SQLite's BINARY, PostgreSQL's `COLLATE "C"`).
+//!
+//! Shapes, for a key column `k`:
+//! - `eq`/`gt`/… → `(k IS NOT NULL AND k = $v)`; `ne` → `(k IS NULL OR k <> $v)`, so every
+//!   leaf is true or false, never SQL NULL, and `NOT` means OData's `not`.
+//! - `startsWith` → `k >= $prefix AND k < $successor` (index-friendly);
+//!   `endsWith` → `k LIKE $pattern ESCAPE '\'` with `%`, `_` and `\` escaped.
+//! - `proxyAddresses/any(p: …)` → `EXISTS (SELECT 1 FROM proxy_addresses p WHERE
+//!   p.user_id = u.id AND p.address_key …)`.
+//! - `$search` words → `k LIKE 'w%' OR k LIKE '% w%' OR …` for each word separator.
+//! - paging → `k >= $v AND (k, u.id) > ($v, $id) ORDER BY k, u.id` (`<=`, `<`, `DESC` when
+//!   descending).
+
+use crate::db_time::{self, Stored};
+use crate::recycle_bin::deleted;
+use crate::tx::Conn;
+use crate::users::{UserRow, load, user_columns};
+use crate::{Db, classify};
+use directory::clock::Timestamp;
+use directory::query::{
+    Comparison, Condition, Field, SortKey, SortValue, TextKey, TextTest, UserQuery, Value, WORD_SEPARATORS,
+};
+use directory::recycle_bin::DeletedUser;
+use directory::store::StoreError;
+use directory::user::User;
+use sqlx::QueryBuilder;
+
+/// Which users a query looks at.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    Active,
+    /// Deleted after this instant (the restorable ones).
+    Deleted(Timestamp),
+}
+
+/// Active users matching the query, one page.
+pub(crate) async fn find_users(c: &mut Conn, query: &UserQuery) -> Result<Vec<User>, StoreError> {
+    let rows = page(c, Scope::Active, query).await?;
+    Ok(load(c, rows).await?.into_iter().map(|loaded| loaded.user).collect())
+}
+
+/// Deleted users (deleted after `not_before`) matching the query, one page.
+pub(crate) async fn find_deleted_users(
+    c: &mut Conn,
+    not_before: Timestamp,
+    query: &UserQuery,
+) -> Result<Vec<DeletedUser>, StoreError> {
+    let rows = page(c, Scope::Deleted(not_before), query).await?;
+    Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
+}
+
+/// How many active users match.
+pub(crate) async fn count_users(c: &mut Conn, condition: &Condition) -> Result<u64, StoreError> {
+    count(c, Scope::Active, condition).await
+}
+
+/// How many deleted users (deleted after `not_before`) match.
+pub(crate) async fn count_deleted_users(
+    c: &mut Conn,
+    not_before: Timestamp,
+    condition: &Condition,
+) -> Result<u64, StoreError> {
+    count(c, Scope::Deleted(not_before), condition).await
+}
+
+async fn page(c: &mut Conn, scope: Scope, query: &UserQuery) -> Result<Vec<UserRow>, StoreError> {
+    let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), " FROM users u WHERE "));
+    push_scope(&mut sql, scope);
+    sql.push(" AND ");
+    push_condition(&mut sql, &query.condition)?;
+    let key = sort_column(query.sort.key);
+    let (step, not_past, direction) = if query.sort.descending {
+        ("<", "<=", "DESC")
+    } else {
+        (">", ">=", "ASC")
+    };
+    if let Some(cursor) = &query.after {
+        // The first comparison lets any index on the key serve; the row comparison is exact.
+        sql.push(format_args!(" AND {key} {not_past} "));
+        push_sort_value(&mut sql, &cursor.value);
+        sql.push(format_args!(" AND ({key}, u.id) {step} ("));
+        push_sort_value(&mut sql, &cursor.value);
+        sql.push(", ").push_bind(cursor.id.0).push(")");
+    }
+    sql.push(format_args!(" ORDER BY {key} {direction}, u.id {direction} LIMIT "))
+        .push_bind(i64::from(query.limit));
+    sql.build_query_as::<UserRow>()
+        .fetch_all(&mut *c)
+        .await
+        .map_err(classify)
+}
+
+async fn count(c: &mut Conn, scope: Scope, condition: &Condition) -> Result<u64, StoreError> {
+    let mut sql = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM users u WHERE ");
+    push_scope(&mut sql, scope);
+    sql.push(" AND ");
+    push_condition(&mut sql, condition)?;
+    let count: i64 = sql
+        .build_query_scalar::<i64>()
+        .fetch_one(&mut *c)
+        .await
+        .map_err(classify)?;
+    u64::try_from(count).map_err(|e| StoreError::Other(format!("user count {count}: {e}")))
+}
+
+fn push_scope(sql: &mut QueryBuilder<Db>, scope: Scope) {
+    match scope {
+        Scope::Active => {
+            sql.push("u.deleted_at IS NULL");
+        }
+        Scope::Deleted(not_before) => {
+            sql.push("u.deleted_at IS NOT NULL AND u.deleted_at > ")
+                .push_bind(db_time::to_db(not_before));
+        }
+    }
+}
+
+/// The column holding a field (its key, for text), or `None` for proxy addresses, which
+/// live in their own table.
+fn column(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Id => "u.id",
+        Field::UserPrincipalName => "u.upn_key",
+        Field::DisplayName => "u.display_name_key",
+        Field::GivenName => "u.given_name_key",
+        Field::Surname => "u.surname_key",
+        Field::Mail => "u.mail_key",
+        Field::MailNickname => "u.mail_nickname_key",
+        Field::JobTitle => "u.job_title_key",
+        Field::Department => "u.department_key",
+        Field::UsageLocation => "u.usage_location_key",
+        Field::AccountEnabled => "u.account_enabled",
+        Field::CreatedDateTime => "u.created_at",
+        Field::DeletedDateTime => "u.deleted_at",
+        Field::OnPremisesSyncEnabled => "u.on_premises_sync_enabled",
+        Field::ProxyAddresses => return None,
+    })
+}
+
+fn sort_column(key: SortKey) -> &'static str {
+    match key {
+        SortKey::DisplayName => "u.display_name_key",
+        SortKey::UserPrincipalName => "u.upn_key",
+        SortKey::CreatedDateTime => "u.created_at",
+        SortKey::DeletedDateTime => "u.deleted_at",
+    }
+}
+
+fn scalar_column(field: Field) -> Result<&'static str, StoreError> {
+    column(field).ok_or_else(|| StoreError::Other(format!("'{}' is not a scalar property", field.name())))
+}
+
+fn push_sort_value(sql: &mut QueryBuilder<Db>, value: &SortValue) {
+    match value {
+        SortValue::Text(text) => sql.push_bind(text.clone()),
+        SortValue::Time(at) => sql.push_bind::<Stored>(db_time::to_db(*at)),
+    };
+}
+
+fn push_value(sql: &mut QueryBuilder<Db>, value: &Value) -> Result<(), StoreError> {
+    match value {
+        Value::Text(key) => sql.push_bind(key.as_str().to_owned()),
+        Value::Bool(flag) => sql.push_bind(*flag),
+        Value::Time(at) => sql.push_bind::<Stored>(db_time::to_db(*at)),
+        Value::Uuid(id) => sql.push_bind(*id),
+        Value::Null => return Err(StoreError::Other("null is not a comparable value".into())),
+    };
+    Ok(())
+}
+
+fn operator(op: Comparison) -> &'static str {
+    match op {
+        Comparison::Eq => "=",
+        Comparison::Ne => "<>",
+        Comparison::Gt => ">",
+        Comparison::Ge => ">=",
+        Comparison::Lt => "<",
+        Comparison::Le => "<=",
+    }
+}
+
+/// Writes `condition` so that it is TRUE or FALSE for every row, never NULL.
+fn push_condition(sql: &mut QueryBuilder<Db>, condition: &Condition) -> Result<(), StoreError> {
+    match condition {
+        Condition::All(parts) => push_junction(sql, parts, " AND ", "1 = 1")?,
+        Condition::Any(parts) => push_junction(sql, parts, " OR ", "1 = 0")?,
+        Condition::Not(inner) => {
+            sql.push("NOT (");
+            push_condition(sql, inner)?;
+            sql.push(")");
+        }
+        Condition::Compare { field, op, value } => {
+            let column = scalar_column(*field)?;
+            match (value, op) {
+                (Value::Null, Comparison::Eq) => {
+                    sql.push(format_args!("{column} IS NULL"));
+                }
+                (Value::Null, _) => {
+                    sql.push(format_args!("{column} IS NOT NULL"));
+                }
+                (_, Comparison::Ne) => {
+                    sql.push(format_args!("({column} IS NULL OR {column} <> "));
+                    push_value(sql, value)?;
+                    sql.push(")");
+                }
+                (_, op) => {
+                    sql.push(format_args!("({column} IS NOT NULL AND {column} {} ", operator(*op)));
+                    push_value(sql, value)?;
+                    sql.push(")");
+                }
+            }
+        }
+        Condition::StartsWith { field, prefix } => {
+            let column = scalar_column(*field)?;
+            sql.push(format_args!("({column} IS NOT NULL AND "));
+            push_prefix(sql, column, prefix);
+            sql.push(")");
+        }
+        Condition::EndsWith { field, suffix } => {
+            let column = scalar_column(*field)?;
+            sql.push(format_args!("({column} IS NOT NULL AND {column} LIKE "))
+                .push_bind(format!("%{}", escape_like(suffix.as_str())))
+                .push(" ESCAPE '\\')");
+        }
+        Condition::In { field, values } => {
+            let column = scalar_column(*field)?;
+            if values.is_empty() {
+                sql.push("1 = 0");
+                return Ok(());
+            }
+            sql.push(format_args!("({column} IS NOT NULL AND {column} IN ("));
+            for (index, value) in values.iter().enumerate() {
+                if index > 0 {
+                    sql.push(", ");
+                }
+                push_value(sql, value)?;
+            }
+            sql.push("))");
+        }
+        Condition::AnyAddress(test) => {
+            sql.push("EXISTS (SELECT 1 FROM proxy_addresses p WHERE p.user_id = u.id AND ");
+            // LIKE for prefixes too: address_key keeps the database's default collation on
+            // PostgreSQL, so a byte-wise range would not be one there.
+            let (pattern, exact) = match test {
+                TextTest::Eq(value) => (value.as_str().to_owned(), true),
+                TextTest::StartsWith(prefix) => (format!("{}%", escape_like(prefix.as_str())), false),
+                TextTest::EndsWith(suffix) => (format!("%{}", escape_like(suffix.as_str())), false),
+            };
+            if exact {
+                sql.push("p.address_key = ").push_bind(pattern);
+            } else {
+                sql.push("p.address_key LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+            }
+            sql.push(")");
+        }
+        Condition::WordsStartWith { field, words } => {
+            let column = scalar_column(*field)?;
+            sql.push(format_args!("({column} IS NOT NULL"));
+            for word in words {
+                let word = escape_like(word.as_str());
+                sql.push(format_args!(" AND ({column} LIKE "))
+                    .push_bind(format!("{word}%"))
+                    .push(" ESCAPE '\\'");
+                for separator in WORD_SEPARATORS {
+                    let separator = escape_like(&separator.to_string());
+                    sql.push(format_args!(" OR {column} LIKE "))
+                        .push_bind(format!("%{separator}{word}%"))
+                        .push(" ESCAPE '\\'");
+                }
+                sql.push(")");
+            }
+            sql.push(")");
+        }
+    }
+    Ok(())
+}
+
+fn push_junction(
+    sql: &mut QueryBuilder<Db>,
+    parts: &[Condition],
+    separator: &str,
+    empty: &str,
+) -> Result<(), StoreError> {
+    if parts.is_empty() {
+        sql.push(empty);
+        return Ok(());
+    }
+    sql.push("(");
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            sql.push(separator);
+        }
+        push_condition(sql, part)?;
+    }
+    sql.push(")");
+    Ok(())
+}
+
+/// `column >= prefix AND column < successor`: exactly the keys that start with `prefix`,
+/// byte-wise (UTF-8 orders as code points do).
+fn push_prefix(sql: &mut QueryBuilder<Db>, column: &str, prefix: &TextKey) {
+    sql.push(format_args!("{column} >= "))
+        .push_bind(prefix.as_str().to_owned());
+    if let Some(upper) = successor(prefix.as_str()) {
+        sql.push(format_args!(" AND {column} < ")).push_bind(upper);
+    }
+}
+
+/// The smallest string greater than every string starting with `prefix`, if any.
+fn successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = u32::from(last) + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(next) = char::from_u32(next) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// Escapes LIKE's wildcards and the escape character itself (`ESCAPE '\'`).
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_successor_bounds_exactly_the_prefixed_keys() {
+        assert_eq!(successor("ad").as_deref(), Some("ae"));
+        assert_eq!(successor("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(successor("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(successor("\u{10FFFF}"), None);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
+    }
+}
