@@ -126,6 +126,16 @@ pub(crate) struct PasswordProfile {
     force_change_password_next_sign_in_with_mfa: bool,
 }
 
+impl PasswordProfile {
+    /// The password under the policy (it may not contain `alias`), and whether it must be
+    /// changed at next sign-in (either force flag).
+    fn into_password(self, alias: &str) -> Result<(Password, bool), GraphError> {
+        let text = required(self.password, "passwordProfile.password")?;
+        let force = self.force_change_password_next_sign_in || self.force_change_password_next_sign_in_with_mfa;
+        Ok((Password::parse(&text, Some(alias))?, force))
+    }
+}
+
 /// `POST /users`. Read-only properties are refused by `deny_unknown_fields`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -162,14 +172,12 @@ impl CreateUser {
             ));
         }
         let upn = UserPrincipalName::parse(&required(self.user_principal_name, "userPrincipalName")?)?;
-        let profile = required(self.password_profile, "passwordProfile")?;
-        let password = required(profile.password, "passwordProfile.password")?;
-        let password = Password::parse(&password, Some(upn.local()))?;
+        let (password, force_change) =
+            required(self.password_profile, "passwordProfile")?.into_password(upn.local())?;
         let mut new = NewUser::new(upn, &required(self.display_name, "displayName")?, password);
         new.account_enabled = required(self.account_enabled, "accountEnabled")?;
         new.mail_nickname = required(self.mail_nickname, "mailNickname")?;
-        new.force_change_password =
-            profile.force_change_password_next_sign_in || profile.force_change_password_next_sign_in_with_mfa;
+        new.force_change_password = force_change;
         new.given_name = self.given_name;
         new.surname = self.surname;
         new.job_title = self.job_title;
@@ -226,15 +234,10 @@ impl PatchUser {
             .map(UserPrincipalName::parse)
             .transpose()?;
         let alias = upn.as_ref().unwrap_or(&user.upn).local().to_owned();
-        let password = match self.password_profile {
-            Some(profile) => {
-                let text = required(profile.password, "passwordProfile.password")?;
-                let force =
-                    profile.force_change_password_next_sign_in || profile.force_change_password_next_sign_in_with_mfa;
-                Some((Password::parse(&text, Some(&alias))?, force))
-            }
-            None => None,
-        };
+        let password = self
+            .password_profile
+            .map(|profile| profile.into_password(&alias))
+            .transpose()?;
         let usage_location = match self.usage_location {
             Some(Some(text)) => Some(Some(UsageLocation::parse(&text)?)),
             Some(None) => Some(None),
