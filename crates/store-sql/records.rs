@@ -1,4 +1,4 @@
-//! The tenant singleton, bearer tokens and audit events.
+//! The tenant singleton, bearer tokens (of users, services and apps) and audit events.
 
 use crate::codec::{
     action_from_text, corrupt, details_from_text, details_to_text, join_lines, outcome_from_text, roles_from_text,
@@ -9,7 +9,7 @@ use crate::tx::Conn;
 use crate::{Db, classify};
 use directory::audit::{AuditEvent, AuditQuery};
 use directory::clock::Timestamp;
-use directory::ids::{AuditId, TokenId, UserId};
+use directory::ids::{AppId, AuditId, TokenId, UserId};
 use directory::store::StoreError;
 use directory::tenant::{LicenseOverage, Retention, Tenant};
 use directory::token::{TokenRecord, TokenSubject};
@@ -94,6 +94,7 @@ struct TokenRow {
     name: String,
     hash: String,
     user_id: Option<Uuid>,
+    app_id: Option<Uuid>,
     roles: String,
     created_at: Stored,
     expires_at: Stored,
@@ -103,16 +104,17 @@ struct TokenRow {
 /// A token by the hash of its secret, valid or not.
 pub(crate) async fn token_by_hash(c: &mut Conn, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
     let row = sqlx::query_as::<Db, TokenRow>(
-        "SELECT id, name, hash, user_id, roles, created_at, expires_at, revoked_at FROM tokens WHERE hash = $1",
+        "SELECT id, name, hash, user_id, app_id, roles, created_at, expires_at, revoked_at FROM tokens WHERE hash = $1",
     )
     .bind(hash.to_owned())
     .fetch_optional(&mut *c)
     .await
     .map_err(classify)?;
     let Some(row) = row else { return Ok(None) };
-    let subject = match row.user_id {
-        Some(user) => TokenSubject::User(UserId(user)),
-        None => TokenSubject::Service {
+    let subject = match (row.user_id, row.app_id) {
+        (Some(user), _) => TokenSubject::User(UserId(user)),
+        (None, Some(app)) => TokenSubject::App(AppId(app)),
+        (None, None) => TokenSubject::Service {
             roles: roles_from_text(&row.roles)?,
         },
     };
@@ -129,18 +131,20 @@ pub(crate) async fn token_by_hash(c: &mut Conn, hash: &str) -> Result<Option<Tok
 
 /// Inserts a token; a duplicate hash is a conflict.
 pub(crate) async fn insert_token(c: &mut Conn, token: &TokenRecord) -> Result<(), StoreError> {
-    let (user_id, roles) = match &token.subject {
-        TokenSubject::User(user) => (Some(user.0), String::new()),
-        TokenSubject::Service { roles } => (None, roles_to_text(roles)),
+    let (user_id, app_id, roles) = match &token.subject {
+        TokenSubject::User(user) => (Some(user.0), None, String::new()),
+        TokenSubject::App(app) => (None, Some(app.0), String::new()),
+        TokenSubject::Service { roles } => (None, None, roles_to_text(roles)),
     };
     sqlx::query::<Db>(
-        "INSERT INTO tokens (id, name, hash, user_id, roles, created_at, expires_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO tokens (id, name, hash, user_id, app_id, roles, created_at, expires_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(token.id.0)
     .bind(token.name.clone())
     .bind(token.hash.clone())
     .bind(user_id)
+    .bind(app_id)
     .bind(roles)
     .bind(db_time::to_db(token.created_at))
     .bind(db_time::to_db(token.expires_at))

@@ -1,13 +1,14 @@
 //! The storage port's units of work over one sqlx transaction: every method delegates to
 //! the area modules (users, user queries, roles, recycle bin, groups, licences,
-//! tenant/tokens/audit).
+//! tenant/tokens/audit, apps).
 
-use crate::{Db, classify, groups, licenses, records, recycle_bin, roles, user_query, users};
+use crate::{Db, apps, classify, groups, licenses, records, recycle_bin, roles, user_query, users};
 use async_trait::async_trait;
+use directory::app::{AppRegistration, AppSecretRecord};
 use directory::audit::{AuditEvent, AuditQuery};
 use directory::clock::Timestamp;
 use directory::group::{Group, GroupRef};
-use directory::ids::{GroupId, SkuId, TokenId, UserId};
+use directory::ids::{AppId, GroupId, SkuId, TokenId, UserId};
 use directory::license::{LicenseAssignment, Sku};
 use directory::password::PasswordHash;
 use directory::query::{Condition, UserQuery};
@@ -160,6 +161,22 @@ impl ReadTx for SqlTx {
         records::token_by_hash(self.c(), hash).await
     }
 
+    async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError> {
+        apps::app(self.c(), id).await
+    }
+
+    async fn app_by_client_id(&mut self, client_id: uuid::Uuid) -> Result<Option<AppRegistration>, StoreError> {
+        apps::app_by_client_id(self.c(), client_id).await
+    }
+
+    async fn apps(&mut self) -> Result<Vec<AppRegistration>, StoreError> {
+        apps::apps(self.c()).await
+    }
+
+    async fn app_secrets(&mut self, id: AppId) -> Result<Vec<AppSecretRecord>, StoreError> {
+        apps::app_secrets(self.c(), id).await
+    }
+
     async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
         records::audit_events(self.c(), query).await
     }
@@ -278,6 +295,22 @@ impl Tx for SqlTx {
 
     async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError> {
         records::revoke_tokens_of(self.c(), user, at).await
+    }
+
+    async fn insert_app(&mut self, app: &AppRegistration) -> Result<(), StoreError> {
+        apps::insert_app(self.c(), app).await
+    }
+
+    async fn update_app_roles(&mut self, id: AppId, roles: &RoleSet) -> Result<bool, StoreError> {
+        apps::update_app_roles(self.c(), id, roles).await
+    }
+
+    async fn delete_app(&mut self, id: AppId) -> Result<bool, StoreError> {
+        apps::delete_app(self.c(), id).await
+    }
+
+    async fn insert_app_secret(&mut self, secret: &AppSecretRecord) -> Result<(), StoreError> {
+        apps::insert_app_secret(self.c(), secret).await
     }
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {

@@ -52,6 +52,10 @@ actions! {
     RemoveRoleMember => "Remove member from role",
     IssueToken => "Issue token",
     RevokeToken => "Revoke token",
+    AddApplication => "Add application",
+    UpdateApplication => "Update application",
+    AddApplicationSecret => "Add application secret",
+    DeleteApplication => "Delete application",
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! target's roles. A deleted user is judged by the roles it still holds in the recycle bin.
 
 use crate::error::Error;
-use crate::ids::UserId;
+use crate::ids::{AppId, UserId};
 use crate::role::{AdminRole, RoleSet, TargetTier};
 use std::fmt;
 
@@ -102,6 +102,11 @@ pub enum Principal {
     Service {
         name: String,
     },
+    /// An app registration, signed in with the client-credentials grant.
+    App {
+        id: AppId,
+        name: String,
+    },
     /// Roster itself: background jobs and first-time initialisation.
     System,
 }
@@ -111,6 +116,7 @@ impl fmt::Display for Principal {
         match self {
             Principal::User { upn, .. } => write!(f, "{upn}"),
             Principal::Service { name } => write!(f, "token:{name}"),
+            Principal::App { name, .. } => write!(f, "app:{name}"),
             Principal::System => f.write_str("system"),
         }
     }

@@ -76,7 +76,8 @@ into_uuid!(
     crate::ids::UserId,
     crate::ids::GroupId,
     crate::ids::SkuId,
-    crate::ids::TokenId
+    crate::ids::TokenId,
+    crate::ids::AppId
 );
 
 /// A successful audit record with no details yet.

@@ -48,4 +48,8 @@ id_type! {
     TokenId;
     /// An audit record's id.
     AuditId;
+    /// An app registration's object id (Graph `id`, not its `appId`).
+    AppId;
+    /// A client secret's id (Graph `keyId`).
+    AppSecretId;
 }

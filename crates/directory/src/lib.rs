@@ -10,12 +10,14 @@
 //! - [`upn`], [`address`], [`password`]: values that are valid by construction.
 //! - [`caller`], [`role`]: who may do what, including the sensitive-action matrix.
 //! - [`tenant`], [`user`], [`group`], [`license`], [`token`], [`audit`]: the model.
+//! - [`app`]: app registrations, client secrets and the client-credentials grant.
 //! - [`recycle_bin`]: delete, restore (planning and applying) and purge.
 //! - [`query`]: filtering, sorting and paging users (conditions, cursors, pages).
 //! - [`store`]: the storage port the adapters implement.
 //! - [`clock`]: injected time.
 
 pub mod address;
+pub mod app;
 pub mod audit;
 pub mod caller;
 pub mod clock;

@@ -6,10 +6,11 @@
 //! itself, reported as [`StoreError::Conflict`], so racing processes cannot break it.
 
 use crate::address::OwnerKind;
+use crate::app::{AppRegistration, AppSecretRecord};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::clock::Timestamp;
 use crate::group::{Group, GroupRef};
-use crate::ids::{GroupId, SkuId, TokenId, UserId};
+use crate::ids::{AppId, GroupId, SkuId, TokenId, UserId};
 use crate::license::{LicenseAssignment, Sku};
 use crate::password::PasswordHash;
 use crate::query::{Condition, UserQuery};
@@ -140,6 +141,15 @@ pub trait ReadTx: Send {
     async fn licenses_of(&mut self, id: UserId) -> Result<Vec<LicenseAssignment>, StoreError>;
 
     async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError>;
+    /// An app by the client id it signs in with (Graph's `appId`).
+    async fn app_by_client_id(&mut self, client_id: uuid::Uuid) -> Result<Option<AppRegistration>, StoreError>;
+    /// Every app, by display name.
+    async fn apps(&mut self) -> Result<Vec<AppRegistration>, StoreError>;
+    /// An app's client secrets, expired or not.
+    async fn app_secrets(&mut self, id: AppId) -> Result<Vec<AppSecretRecord>, StoreError>;
+
     async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
 }
 
@@ -194,6 +204,12 @@ pub trait Tx: ReadTx {
     async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError>;
     /// Revokes every unrevoked token of a user. Returns how many.
     async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError>;
+
+    async fn insert_app(&mut self, app: &AppRegistration) -> Result<(), StoreError>;
+    async fn update_app_roles(&mut self, id: AppId, roles: &RoleSet) -> Result<bool, StoreError>;
+    /// Deletes an app with its secrets and tokens. False if it does not exist.
+    async fn delete_app(&mut self, id: AppId) -> Result<bool, StoreError>;
+    async fn insert_app_secret(&mut self, secret: &AppSecretRecord) -> Result<(), StoreError>;
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
 

@@ -6,7 +6,7 @@ use crate::caller::{Caller, Permission, Principal};
 use crate::clock::Timestamp;
 use crate::directory::{Directory, Target, audit_event};
 use crate::error::{Code, Error};
-use crate::ids::{TokenId, UserId};
+use crate::ids::{AppId, TokenId, UserId};
 use crate::role::RoleSet;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -19,6 +19,8 @@ pub enum TokenSubject {
     User(UserId),
     /// Acts with a fixed set of roles, for automation and recovery.
     Service { roles: RoleSet },
+    /// Acts as an app registration, with the app's current roles.
+    App(AppId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +75,7 @@ impl fmt::Debug for TokenSecret {
     }
 }
 
-fn base64_url(bytes: &[u8]) -> String {
+pub(crate) fn base64_url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 1);
     for chunk in bytes.chunks(3) {
@@ -149,7 +151,7 @@ impl Directory {
             .await
     }
 
-    async fn issue(
+    pub(crate) async fn issue(
         &self,
         caller: &Caller,
         name: &str,
@@ -211,6 +213,16 @@ impl Directory {
                         upn: user.upn.to_string(),
                     },
                     roles,
+                ))
+            }
+            TokenSubject::App(id) => {
+                let app = tx.app(id).await?.ok_or(Error::Unauthenticated)?;
+                Ok(Caller::new(
+                    Principal::App {
+                        id,
+                        name: app.display_name,
+                    },
+                    app.roles,
                 ))
             }
         }

@@ -3,10 +3,12 @@
 //! - `/health`: whether the database answers.
 //! - [`graph`]: the Microsoft Graph v1.0 API (and `/beta`).
 //! - [`roster_api`]: Roster's own endpoints under `/roster/v1` (bulk restore, preview).
+//! - [`oauth`]: the OAuth 2.0 client-credentials token endpoint for app registrations.
 //!
 //! Every module calls the same [`Directory`] use cases as every other adapter.
 
 pub mod graph;
+pub mod oauth;
 pub mod roster_api;
 pub mod throttle;
 
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     let throttled = Router::new()
         .merge(graph::routes())
         .merge(roster_api::routes())
+        .merge(oauth::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), throttle::throttle))
         .layer(axum::middleware::from_fn(graph::error::request_ids));
     Router::new()

@@ -33,6 +33,9 @@ pub enum Command {
     /// Show or change the organisation's settings, straight from the database.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Manage app registrations (client-credentials sign-in), straight from the database.
+    #[command(subcommand)]
+    App(AppCommand),
     /// Check a bearer token against a running server and save both for the remote commands.
     Login(LoginArgs),
     /// Forget the token that `roster login` saved.
@@ -228,6 +231,26 @@ pub struct AddDomainArgs {
 pub enum TokenCommand {
     /// Print a new bearer token for automation or recovery, straight from the database.
     Issue(TokenIssueArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Register an app with admin roles and print its client id and first secret (once).
+    Create(AppCreateArgs),
+    /// List the app registrations.
+    List(StorageOnly),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AppCreateArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The app's display name (shown in the audit log as `app:<name>`).
+    #[arg(long)]
+    pub name: String,
+    /// A role the app acts with (display name or template id); repeat for several.
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
 }
 
 /// Where the directory is stored.

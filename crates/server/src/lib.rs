@@ -4,7 +4,8 @@
 //! - [`cli`]: the command line.
 //! - [`settings`]: flags, environment and config file merged into validated settings.
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
-//! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`.
+//! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`,
+//!   `app create|list`.
 //! - [`purge_job`]: the background purge loop.
 //! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
 //!   server over HTTP (Graph and Roster's bulk restore), as any client does.
@@ -17,7 +18,7 @@ pub mod settings;
 pub mod storage;
 
 use anyhow::Result;
-use cli::{Cli, Command, DeletedCommand, TenantCommand, TokenCommand, UsersCommand};
+use cli::{AppCommand, Cli, Command, DeletedCommand, TenantCommand, TokenCommand, UsersCommand};
 
 pub use directory::Directory;
 
@@ -30,6 +31,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Tenant(TenantCommand::Show(args)) => commands::tenant::show(args).await,
         Command::Tenant(TenantCommand::Set(args)) => commands::tenant::set(args).await,
         Command::Tenant(TenantCommand::AddDomain(args)) => commands::tenant::add_domain(args).await,
+        Command::App(AppCommand::Create(args)) => commands::app::create(args).await,
+        Command::App(AppCommand::List(args)) => commands::app::list(args).await,
         Command::Login(args) => remote::finish(remote::login::login(args).await),
         Command::Logout => remote::finish(remote::login::logout()),
         Command::Users(UsersCommand::List(args)) => remote::finish(remote::users::list(args).await),

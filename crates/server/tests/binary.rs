@@ -1,5 +1,5 @@
-//! Smoke tests of the built `roster` binary: init, token issue, serve, and the errors an
-//! operator meets first.
+//! Smoke tests of the built `roster` binary: init, token issue, app create, serve, and the
+//! errors an operator meets first.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -286,4 +286,47 @@ fn tenant_settings_can_be_read_and_changed_from_the_command_line() {
     assert!(text(&bad.stderr).contains("retention period must be longer than zero"));
     let twice = roster(&["tenant", "add-domain", "--data-dir", &data, "fabrikam.com"]);
     assert!(text(&twice.stderr).contains("already exists"));
+}
+
+#[test]
+fn app_create_prints_the_client_id_and_secret_once_and_app_list_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    let create = [
+        "app",
+        "create",
+        "--data-dir",
+        &data,
+        "--name",
+        "Backup",
+        "--role",
+        "Global Reader",
+    ];
+    assert!(!roster(&create).status.success());
+    assert!(
+        roster(&["init", "--data-dir", &data, "--domain", "contoso.com"])
+            .status
+            .success()
+    );
+    let no_role = roster(&["app", "create", "--data-dir", &data, "--name", "Backup"]);
+    assert!(!no_role.status.success());
+
+    let created = roster(&create);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let out = text(&created.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    let client_id = lines[0].strip_prefix("client_id=").unwrap();
+    assert_eq!(client_id.len(), 36, "{out}");
+    let secret = lines[1].strip_prefix("client_secret=").unwrap();
+    assert!(secret.len() >= 40, "{out}");
+
+    let listed = roster(&["app", "list", "--data-dir", &data]);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let listed = text(&listed.stdout);
+    assert!(
+        listed.contains(&format!("{client_id}\tBackup\tGlobal Reader")),
+        "{listed}"
+    );
+    assert!(!listed.contains(secret));
 }

@@ -115,6 +115,9 @@ macro_rules! contract_tests {
             lifecycle::a_cursor_from_another_order_is_refused,
             lifecycle::keys_follow_updates_and_restores,
             lifecycle::deleted_users_are_filtered_by_deletion_time_and_expired_ones_never_found,
+            lifecycle::app_secrets_round_trip_expire_and_refuse_a_wrong_secret,
+            lifecycle::app_tokens_follow_the_app_roles_and_die_with_the_app,
+            lifecycle::app_changes_and_app_token_issuance_are_audited,
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {

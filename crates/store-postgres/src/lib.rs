@@ -8,6 +8,8 @@
 //! The SQL itself is shared with the SQLite adapter (`crates/store-sql`); this crate provides
 //! the hooks it uses: [`Db`], [`db_time`], [`classify`] and how transactions begin.
 
+#[path = "../../store-sql/apps.rs"]
+mod apps;
 #[path = "../../store-sql/codec.rs"]
 mod codec;
 #[path = "../../store-sql/groups.rs"]

@@ -34,7 +34,7 @@ pub async fn issue(args: TokenIssueArgs) -> Result<()> {
     Ok(())
 }
 
-fn parse_roles(names: &[String]) -> Result<RoleSet> {
+pub(crate) fn parse_roles(names: &[String]) -> Result<RoleSet> {
     names
         .iter()
         .map(|name| {

@@ -5,6 +5,7 @@ mod batch;
 mod deleted_items;
 mod errors;
 mod filters;
+mod oauth;
 mod relations;
 mod roster_api;
 mod support;

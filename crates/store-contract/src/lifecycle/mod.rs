@@ -1,6 +1,7 @@
 //! Contract cases that drive the domain's use cases with a manual clock, so every
 //! lifecycle rule is proven on each storage backend.
 
+mod apps;
 mod bulk;
 mod delete;
 mod licenses;
@@ -10,6 +11,7 @@ mod races;
 mod restore;
 mod users;
 
+pub use apps::*;
 pub use bulk::*;
 pub use delete::*;
 pub use licenses::*;
