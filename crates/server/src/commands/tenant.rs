@@ -1,18 +1,15 @@
 //! `roster tenant show|set|add-domain`: the organisation's settings, straight from the
 //! database. Changes are audited with the actor `system`.
 
-use crate::cli::{AddDomainArgs, StorageArgs, StorageOnly, TenantSetArgs};
-use crate::settings;
-use crate::storage::{self, Missing};
+use crate::cli::{AddDomainArgs, StorageOnly, TenantSetArgs};
 use anyhow::{Result, anyhow};
+use directory::Caller;
 use directory::tenant::{LicenseOverage, Retention, Tenant, TenantSettings};
 use directory::upn::DomainName;
-use directory::{Caller, Directory, Error, SystemClock};
-use std::sync::Arc;
 
 pub async fn show(args: StorageOnly) -> Result<()> {
-    let directory = open(&args.storage).await?;
-    print_tenant(&directory.tenant().await.map_err(explain)?);
+    let directory = super::open_directory(&args.storage).await?;
+    print_tenant(&directory.tenant().await.map_err(super::explain)?);
     Ok(())
 }
 
@@ -26,34 +23,24 @@ pub async fn set(args: TenantSetArgs) -> Result<()> {
             .map(|text| LicenseOverage::parse(text).ok_or_else(|| anyhow!("--license-overage is `refuse` or `allow`")))
             .transpose()?,
     };
-    let directory = open(&args.storage).await?;
+    let directory = super::open_directory(&args.storage).await?;
     let tenant = directory
         .update_tenant(&Caller::system(), settings)
         .await
-        .map_err(explain)?;
+        .map_err(super::explain)?;
     print_tenant(&tenant);
     Ok(())
 }
 
 pub async fn add_domain(args: AddDomainArgs) -> Result<()> {
     let domain = DomainName::parse(&args.domain)?;
-    let directory = open(&args.storage).await?;
-    let tenant = directory.add_domain(&Caller::system(), domain).await.map_err(explain)?;
+    let directory = super::open_directory(&args.storage).await?;
+    let tenant = directory
+        .add_domain(&Caller::system(), domain)
+        .await
+        .map_err(super::explain)?;
     print_tenant(&tenant);
     Ok(())
-}
-
-async fn open(storage: &StorageArgs) -> Result<Directory> {
-    let database = settings::storage(storage)?;
-    let opened = storage::open_for_tool(&database, Missing::Refuse).await?;
-    Ok(Directory::new(opened.store, Arc::new(SystemClock)))
-}
-
-fn explain(error: Error) -> anyhow::Error {
-    match error {
-        Error::NotInitialized => anyhow!("this database holds no organisation yet; run `roster init` first"),
-        other => other.into(),
-    }
 }
 
 fn print_tenant(tenant: &Tenant) {
