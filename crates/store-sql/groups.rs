@@ -163,14 +163,22 @@ pub(crate) async fn members(c: &mut Conn, group: GroupId, link: Link) -> Result<
 
 /// Groups a user in any state is a member of, by display name.
 pub(crate) async fn groups_of(c: &mut Conn, user: UserId) -> Result<Vec<GroupRef>, StoreError> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as::<Db, (Uuid, String)>(
+    group_refs(
+        c,
         "SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
          WHERE m.user_id = $1 ORDER BY g.display_name, g.id",
+        user,
     )
-    .bind(user.0)
-    .fetch_all(&mut *c)
     .await
-    .map_err(classify)?;
+}
+
+/// Runs a query selecting `(group id, display name)` rows for one user.
+pub(crate) async fn group_refs(c: &mut Conn, sql: &'static str, user: UserId) -> Result<Vec<GroupRef>, StoreError> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as::<Db, (Uuid, String)>(sql)
+        .bind(user.0)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(classify)?;
     Ok(rows
         .into_iter()
         .map(|(id, display_name)| GroupRef {

@@ -8,7 +8,7 @@ use crate::{Db, classify};
 use directory::address::OwnerKind;
 use directory::clock::Timestamp;
 use directory::group::GroupRef;
-use directory::ids::{GroupId, UserId};
+use directory::ids::UserId;
 use directory::recycle_bin::DeletedUser;
 use directory::store::{AddressHolder, StoreError};
 use directory::user::User;
@@ -109,20 +109,8 @@ pub(crate) async fn expired_deleted_users(
 
 /// The groups remembered for a deleted user.
 pub(crate) async fn former_groups(c: &mut Conn, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as::<Db, (Uuid, String)>(
-        "SELECT group_id, display_name FROM former_groups WHERE user_id = $1 ORDER BY display_name, group_id",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *c)
-    .await
-    .map_err(classify)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, display_name)| GroupRef {
-            id: GroupId(id),
-            display_name,
-        })
-        .collect())
+    let sql = "SELECT group_id, display_name FROM former_groups WHERE user_id = $1 ORDER BY display_name, group_id";
+    crate::groups::group_refs(c, sql, id).await
 }
 
 #[derive(sqlx::FromRow)]
