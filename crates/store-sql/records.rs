@@ -177,11 +177,17 @@ pub(crate) async fn revoke_tokens_of(c: &mut Conn, user: UserId, at: Timestamp) 
     Ok(done.rows_affected())
 }
 
-/// Appends an audit event.
-pub(crate) async fn append_audit(c: &mut Conn, event: &AuditEvent) -> Result<(), StoreError> {
+/// Appends an audit event at its place in the hash chain (see `audit_chain::append`).
+pub(crate) async fn append_audit(
+    c: &mut Conn,
+    event: &AuditEvent,
+    seq: i64,
+    prev_hash: &str,
+    hash: &str,
+) -> Result<(), StoreError> {
     sqlx::query::<Db>(
-        "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details, seq, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(event.id.0)
     .bind(db_time::to_db(event.at))
@@ -191,6 +197,9 @@ pub(crate) async fn append_audit(c: &mut Conn, event: &AuditEvent) -> Result<(),
     .bind(event.target.clone())
     .bind(event.outcome.as_str())
     .bind(details_to_text(&event.details))
+    .bind(seq)
+    .bind(prev_hash.to_owned())
+    .bind(hash.to_owned())
     .execute(&mut *c)
     .await
     .map_err(classify)?;
@@ -209,7 +218,7 @@ struct AuditRow {
     details: String,
 }
 
-/// Audit events, newest first, filtered by action and target.
+/// Audit events, newest first, filtered by action, target, actor and time.
 pub(crate) async fn audit_events(c: &mut Conn, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
     let mut sql = QueryBuilder::<Db>::new(
         "SELECT id, at, actor, action, target_id, target, outcome, details FROM audit_events WHERE 1 = 1",
@@ -219,6 +228,18 @@ pub(crate) async fn audit_events(c: &mut Conn, query: &AuditQuery) -> Result<Vec
     }
     if let Some(target) = query.target_id {
         sql.push(" AND target_id = ").push_bind(target);
+    }
+    if let Some(actor) = &query.actor {
+        sql.push(" AND actor = ").push_bind(actor.clone());
+    }
+    if let Some(since) = query.since {
+        sql.push(" AND at >= ").push_bind(db_time::to_db(since));
+    }
+    if let Some(until) = query.until {
+        sql.push(" AND at < ").push_bind(db_time::to_db(until));
+    }
+    if let Some(target) = &query.target {
+        sql.push(" AND target = ").push_bind(target.clone());
     }
     let limit = if query.limit == 0 {
         DEFAULT_AUDIT_LIMIT

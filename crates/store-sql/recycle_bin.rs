@@ -1,6 +1,7 @@
 //! The recycle bin: deleted users, their remembered groups, address reservations, and the
 //! delete, release, restore and purge writes.
 
+use crate::codec::{role_from_text, uuids_from_text};
 use crate::db_time;
 use crate::tx::Conn;
 use crate::users::{LoadedUser, UserRow, load, load_one, replace_addresses, rewrite, user_assignments, user_columns};
@@ -8,11 +9,13 @@ use crate::{Db, classify};
 use directory::address::OwnerKind;
 use directory::clock::Timestamp;
 use directory::group::GroupRef;
-use directory::ids::UserId;
-use directory::recycle_bin::DeletedUser;
+use directory::ids::{GroupId, SkuId, UserId};
+use directory::license::LicenseAssignment;
+use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
 use directory::store::{AddressHolder, StoreError};
 use directory::user::User;
 use sqlx::QueryBuilder;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The deleted user a loaded row is, if it is deleted.
@@ -245,4 +248,68 @@ pub(crate) async fn purge_user(c: &mut Conn, id: UserId, cutoff: Option<Timestam
     }
     .map_err(classify)?;
     Ok(done.rows_affected() > 0)
+}
+
+/// `SELECT {columns} FROM {table} WHERE user_id IN (ids) ORDER BY {order}`, as rows of `T`.
+async fn rows_of_users<T>(c: &mut Conn, select: &str, ids: &[UserId], order: &str) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    let mut query = QueryBuilder::<Db>::new(select);
+    query.push(" WHERE user_id IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.0);
+    }
+    query.push(") ORDER BY ").push(order);
+    query.build_query_as().fetch_all(&mut *c).await.map_err(classify)
+}
+
+/// Former groups, licences and roles of many users, in three queries.
+pub(crate) async fn deleted_user_details(
+    c: &mut Conn,
+    ids: &[UserId],
+) -> Result<HashMap<UserId, DeletedUserDetails>, StoreError> {
+    let mut details: HashMap<UserId, DeletedUserDetails> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(details);
+    }
+    let groups: Vec<(Uuid, Uuid, String)> = rows_of_users(
+        c,
+        "SELECT user_id, group_id, display_name FROM former_groups",
+        ids,
+        "user_id, display_name, group_id",
+    )
+    .await?;
+    for (user, group, display_name) in groups {
+        let group = GroupRef {
+            id: GroupId(group),
+            display_name,
+        };
+        details.entry(UserId(user)).or_default().former_groups.push(group);
+    }
+    let licenses: Vec<(Uuid, Uuid, String)> = rows_of_users(
+        c,
+        "SELECT user_id, sku_id, disabled_plans FROM license_assignments",
+        ids,
+        "user_id, sku_id",
+    )
+    .await?;
+    for (user, sku, plans) in licenses {
+        let license = LicenseAssignment {
+            sku_id: SkuId(sku),
+            disabled_plans: uuids_from_text(&plans)?,
+        };
+        details.entry(UserId(user)).or_default().licenses.push(license);
+    }
+    let roles: Vec<(Uuid, String)> =
+        rows_of_users(c, "SELECT user_id, role FROM role_assignments", ids, "user_id, role").await?;
+    for (user, role) in roles {
+        details
+            .entry(UserId(user))
+            .or_default()
+            .roles
+            .insert(role_from_text(&role)?);
+    }
+    Ok(details)
 }

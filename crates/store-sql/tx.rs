@@ -2,7 +2,7 @@
 //! the area modules (users, user queries, roles, recycle bin, groups, licences,
 //! tenant/tokens/audit, apps).
 
-use crate::{Db, apps, classify, groups, licenses, records, recycle_bin, roles, user_query, users};
+use crate::{Db, apps, classify, groups, licenses, records, recycle_bin, roles, sign_in, user_query, users};
 use async_trait::async_trait;
 use directory::app::{AppRegistration, AppSecretRecord};
 use directory::audit::{AuditEvent, AuditQuery};
@@ -18,19 +18,35 @@ use directory::store::{AddressHolder, ReadTx, StoreError, Tx};
 use directory::tenant::Tenant;
 use directory::token::TokenRecord;
 use directory::user::User;
+use directory::user::sign_in::SignInFailures;
 
 /// The backend's connection type, on which all area functions run.
 pub(crate) type Conn = <Db as sqlx::Database>::Connection;
 
+/// Runs a statement without parameters or rows (the savepoints).
+async fn execute(c: &mut Conn, sql: &'static str) -> Result<(), StoreError> {
+    sqlx::query::<Db>(sql).execute(&mut *c).await.map_err(classify)?;
+    Ok(())
+}
+
 /// A transaction, read-only or read-write; dropping it uncommitted rolls it back.
 pub(crate) struct SqlTx {
     tx: sqlx::Transaction<'static, Db>,
+    /// Audit records to chain and insert at commit (`audit_chain::append`), so the chain
+    /// head's lock is held only for the commit.
+    audit: Vec<AuditEvent>,
+    /// How many of `audit` were there when the savepoint was set.
+    audit_at_savepoint: usize,
 }
 
 impl SqlTx {
     /// Wraps a transaction that has already begun.
     pub(crate) fn new(tx: sqlx::Transaction<'static, Db>) -> Self {
-        SqlTx { tx }
+        SqlTx {
+            tx,
+            audit: Vec::new(),
+            audit_at_savepoint: 0,
+        }
     }
 
     fn c(&mut self) -> &mut Conn {
@@ -113,6 +129,13 @@ impl ReadTx for SqlTx {
         recycle_bin::former_groups(self.c(), id).await
     }
 
+    async fn deleted_user_details(
+        &mut self,
+        ids: &[UserId],
+    ) -> Result<std::collections::HashMap<UserId, directory::recycle_bin::DeletedUserDetails>, StoreError> {
+        recycle_bin::deleted_user_details(self.c(), ids).await
+    }
+
     async fn address_holders(&mut self, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError> {
         recycle_bin::address_holders(self.c(), keys).await
     }
@@ -161,6 +184,10 @@ impl ReadTx for SqlTx {
         records::token_by_hash(self.c(), hash).await
     }
 
+    async fn sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError> {
+        sign_in::sign_in_failures(self.c(), key).await
+    }
+
     async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError> {
         apps::app(self.c(), id).await
     }
@@ -179,6 +206,44 @@ impl ReadTx for SqlTx {
 
     async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
         records::audit_events(self.c(), query).await
+    }
+
+    async fn mail_settings(&mut self) -> Result<Option<directory::mail::MailSettings>, StoreError> {
+        crate::mail::mail_settings(self.c()).await
+    }
+
+    async fn next_mail_due(&mut self) -> Result<Option<Timestamp>, StoreError> {
+        crate::mail::next_mail_due(self.c()).await
+    }
+
+    async fn mail_log(
+        &mut self,
+        query: &directory::mail::MailLogQuery,
+    ) -> Result<Vec<directory::mail::OutboxMessage>, StoreError> {
+        crate::mail::mail_log(self.c(), query).await
+    }
+
+    async fn password_link_by_hash(
+        &mut self,
+        hash: &str,
+    ) -> Result<Option<directory::mail::PasswordLinkRecord>, StoreError> {
+        crate::mail::password_link_by_hash(self.c(), hash).await
+    }
+
+    async fn audit_chain_head(&mut self) -> Result<directory::audit_chain::ChainHead, StoreError> {
+        crate::audit_chain::head(self.c()).await
+    }
+
+    async fn audit_chain_page(
+        &mut self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<directory::audit_chain::ChainedRecord>, StoreError> {
+        crate::audit_chain::page(self.c(), after, limit).await
+    }
+
+    async fn count_unchained_audit_events(&mut self) -> Result<u64, StoreError> {
+        crate::audit_chain::count_unchained(self.c()).await
     }
 }
 
@@ -314,10 +379,78 @@ impl Tx for SqlTx {
     }
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
-        records::append_audit(self.c(), event).await
+        self.audit.push(event.clone());
+        Ok(())
     }
 
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError> {
+        sign_in::put_sign_in_failures(self.c(), record).await
+    }
+
+    async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError> {
+        sign_in::clear_sign_in_failures(self.c(), key).await
+    }
+
+    async fn save_mail_settings(&mut self, settings: &directory::mail::MailSettings) -> Result<(), StoreError> {
+        crate::mail::save_mail_settings(self.c(), settings).await
+    }
+
+    async fn queue_mail(&mut self, message: &directory::mail::OutboxMessage) -> Result<(), StoreError> {
+        crate::mail::queue_mail(self.c(), message).await
+    }
+
+    async fn claim_mail(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        claim: uuid::Uuid,
+    ) -> Result<Option<directory::mail::OutboxMessage>, StoreError> {
+        crate::mail::claim_mail(self.c(), now, lease_until, claim).await
+    }
+
+    async fn finish_mail(
+        &mut self,
+        message: &directory::mail::OutboxMessage,
+        claim: uuid::Uuid,
+    ) -> Result<bool, StoreError> {
+        crate::mail::finish_mail(self.c(), message, claim).await
+    }
+
+    async fn insert_password_link(&mut self, link: &directory::mail::PasswordLinkRecord) -> Result<(), StoreError> {
+        crate::mail::insert_password_link(self.c(), link).await
+    }
+
+    async fn use_password_link(&mut self, id: uuid::Uuid, at: Timestamp) -> Result<bool, StoreError> {
+        crate::mail::use_password_link(self.c(), id, at).await
+    }
+
+    async fn remember_purge_reminder(
+        &mut self,
+        user: UserId,
+        deleted_at: Timestamp,
+        days: u32,
+    ) -> Result<bool, StoreError> {
+        crate::mail::remember_purge_reminder(self.c(), user, deleted_at, days).await
+    }
+
+    async fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.audit_at_savepoint = self.audit.len();
+        execute(self.c(), "SAVEPOINT item").await
+    }
+
+    async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        execute(self.c(), "RELEASE SAVEPOINT item").await
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        self.audit.truncate(self.audit_at_savepoint);
+        execute(self.c(), "ROLLBACK TO SAVEPOINT item").await?;
+        execute(self.c(), "RELEASE SAVEPOINT item").await
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        let audit = std::mem::take(&mut self.audit);
+        crate::audit_chain::append(self.c(), &audit).await?;
         self.tx.commit().await.map_err(classify)
     }
 }

@@ -56,6 +56,13 @@ actions! {
     UpdateApplication => "Update application",
     AddApplicationSecret => "Add application secret",
     DeleteApplication => "Delete application",
+    SendRestoreReport => "Send restore report",
+    IssuePasswordLink => "Issue password link",
+    RedeemPasswordLink => "Set password with one-time link",
+    SignIn => "Sign-in",
+    SignOut => "Sign-out",
+    LockSignIn => "Lock sign-in after failed attempts",
+    ChangeOwnPassword => "Change password (self-service)",
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +108,14 @@ pub struct AuditEvent {
 pub struct AuditQuery {
     pub action: Option<AuditAction>,
     pub target_id: Option<uuid::Uuid>,
+    /// The actor exactly as recorded (a UPN, `token:<name>` or `system`).
+    pub actor: Option<String>,
+    /// Records at or after this time.
+    pub since: Option<Timestamp>,
+    /// Records before this time.
+    pub until: Option<Timestamp>,
+    /// The target exactly as recorded (such as a UPN at the time).
+    pub target: Option<String>,
     pub limit: u32,
 }
 

@@ -75,6 +75,8 @@ codes! {
         "The caller's roles do not allow this operation on this target.";
     Unauthenticated => "unauthenticated", Unauthenticated,
         "No valid credentials were presented, or they expired or were revoked.";
+    AccountLocked => "account_locked", Unauthenticated,
+        "Too many failed sign-ins: sign-in with a password is locked for a while.";
     NotInitialized => "not_initialized", Unavailable,
         "The directory has no tenant yet; run `roster init` or start `roster serve` once.";
     AlreadyInitialized => "already_initialized", Conflict,
@@ -83,6 +85,8 @@ codes! {
         "The database is unreachable or busy; retry later.";
     Internal => "internal", Internal,
         "An unexpected failure; the server log has the details.";
+    PasswordLinkInvalid => "password_link_invalid", NotFound,
+        "The set-password link is unknown, expired or already used.";
 }
 
 impl fmt::Display for Code {
@@ -120,6 +124,8 @@ pub enum Error {
     Forbidden { reason: &'static str },
     #[error("not authenticated")]
     Unauthenticated,
+    #[error("sign-in is locked until {until}")]
+    Locked { until: crate::clock::Timestamp },
     #[error("the directory is not initialised")]
     NotInitialized,
     #[error("the directory is already initialised")]
@@ -138,6 +144,7 @@ impl Error {
             Error::NotFound { .. } => Code::NotFound,
             Error::Forbidden { .. } => Code::Forbidden,
             Error::Unauthenticated => Code::Unauthenticated,
+            Error::Locked { .. } => Code::AccountLocked,
             Error::NotInitialized => Code::NotInitialized,
             Error::AlreadyInitialized => Code::AlreadyInitialized,
             Error::Store(StoreError::Unavailable(_)) => Code::Unavailable,

@@ -19,6 +19,7 @@ use crate::role::{AdminRole, RoleSet};
 use crate::tenant::Tenant;
 use crate::token::TokenRecord;
 use crate::user::User;
+use crate::user::sign_in::SignInFailures;
 use async_trait::async_trait;
 
 /// A database-enforced uniqueness rule that a write broke.
@@ -117,6 +118,12 @@ pub trait ReadTx: Send {
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
     /// The groups a user belonged to when deleted, with their names then.
     async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError>;
+    /// Former groups, licences and roles of many users at once, in three queries rather
+    /// than three per user (the recycle bin's pages). Users with none are left out.
+    async fn deleted_user_details(
+        &mut self,
+        ids: &[UserId],
+    ) -> Result<std::collections::HashMap<UserId, crate::recycle_bin::DeletedUserDetails>, StoreError>;
 
     /// Who holds each of these address keys (only reserved addresses).
     async fn address_holders(&mut self, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError>;
@@ -142,6 +149,9 @@ pub trait ReadTx: Send {
 
     async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
 
+    /// The failed-sign-in record for a sign-in name key, if there is one.
+    async fn sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError>;
+
     async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError>;
     /// An app by the client id it signs in with (Graph's `appId`).
     async fn app_by_client_id(&mut self, client_id: uuid::Uuid) -> Result<Option<AppRegistration>, StoreError>;
@@ -151,6 +161,32 @@ pub trait ReadTx: Send {
     async fn app_secrets(&mut self, id: AppId) -> Result<Vec<AppSecretRecord>, StoreError>;
 
     async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// The organisation's mail settings, if they were ever saved.
+    async fn mail_settings(&mut self) -> Result<Option<crate::mail::MailSettings>, StoreError>;
+    /// When the next queued message, or the lease of one being sent, is due.
+    async fn next_mail_due(&mut self) -> Result<Option<Timestamp>, StoreError>;
+    /// Outbox messages, newest first, by status.
+    async fn mail_log(
+        &mut self,
+        query: &crate::mail::MailLogQuery,
+    ) -> Result<Vec<crate::mail::OutboxMessage>, StoreError>;
+    /// A set-password link by the SHA-256 of its secret, used or not.
+    async fn password_link_by_hash(
+        &mut self,
+        hash: &str,
+    ) -> Result<Option<crate::mail::PasswordLinkRecord>, StoreError>;
+
+    /// The audit chain's head (`seq` 0 and `GENESIS` while the chain is empty).
+    async fn audit_chain_head(&mut self) -> Result<crate::audit_chain::ChainHead, StoreError>;
+    /// Chained audit records with `seq > after`, in `seq` order, at most `limit` of them.
+    async fn audit_chain_page(
+        &mut self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit_chain::ChainedRecord>, StoreError>;
+    /// How many audit records have no place in the chain (only tampering leaves any).
+    async fn count_unchained_audit_events(&mut self) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -212,6 +248,53 @@ pub trait Tx: ReadTx {
     async fn insert_app_secret(&mut self, secret: &AppSecretRecord) -> Result<(), StoreError>;
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// Inserts or replaces the failed-sign-in record for its key.
+    async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError>;
+    /// Forgets the failed sign-ins of a key (after a successful sign-in).
+    async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError>;
+
+    /// Inserts or replaces the organisation's mail settings.
+    async fn save_mail_settings(&mut self, settings: &crate::mail::MailSettings) -> Result<(), StoreError>;
+    /// Adds a message to the outbox.
+    async fn queue_mail(&mut self, message: &crate::mail::OutboxMessage) -> Result<(), StoreError>;
+    /// Claims the message due longest (queued and due, or sending with its lease ended),
+    /// skipping rows other transactions hold: it becomes `sending` until `lease_until`
+    /// under `claim`, with one more attempt counted. None when nothing is due.
+    async fn claim_mail(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        claim: uuid::Uuid,
+    ) -> Result<Option<crate::mail::OutboxMessage>, StoreError>;
+    /// Rewrites a claimed message's status, due time, error, sent time and content, if it
+    /// is still `sending` under `claim`. False when the claim was lost.
+    async fn finish_mail(
+        &mut self,
+        message: &crate::mail::OutboxMessage,
+        claim: uuid::Uuid,
+    ) -> Result<bool, StoreError>;
+    async fn insert_password_link(&mut self, link: &crate::mail::PasswordLinkRecord) -> Result<(), StoreError>;
+    /// Marks a link used at `at` if it is unused and unexpired then. True only for the one
+    /// transaction that used it.
+    async fn use_password_link(&mut self, id: uuid::Uuid, at: Timestamp) -> Result<bool, StoreError>;
+    /// Remembers a purge reminder for a user's deletion at a threshold (days). True only
+    /// for the one transaction that inserted it.
+    async fn remember_purge_reminder(
+        &mut self,
+        user: UserId,
+        deleted_at: Timestamp,
+        days: u32,
+    ) -> Result<bool, StoreError>;
+
+    /// Marks a point to roll back to, so that one item of a bulk operation can fail alone
+    /// inside a transaction shared with others. Savepoints do not nest here: release or
+    /// roll back one before setting the next.
+    async fn savepoint(&mut self) -> Result<(), StoreError>;
+    /// Keeps what was done since the savepoint, and forgets the savepoint.
+    async fn release_savepoint(&mut self) -> Result<(), StoreError>;
+    /// Undoes what was done since the savepoint, and forgets the savepoint.
+    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage app registrations (client-credentials sign-in), straight from the database.
     #[command(subcommand)]
     App(AppCommand),
+    /// Check the audit log's hash chain, straight from the database.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Check a bearer token against a running server and save both for the remote commands.
     Login(LoginArgs),
     /// Forget the token that `roster login` saved.
@@ -203,6 +206,21 @@ pub struct StorageOnly {
     pub storage: StorageArgs,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and exit non-zero at the first broken link; prints a checkpoint.
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// A checkpoint (`SEQ:HASH`) printed by an earlier run: the chain must still hold it.
+    #[arg(long)]
+    pub checkpoint: Option<String>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct TenantSetArgs {
     #[command(flatten)]
@@ -217,6 +235,20 @@ pub struct TenantSetArgs {
     /// report it) or `allow` (over-assign, as Entra does).
     #[arg(long)]
     pub license_overage: Option<String>,
+    /// The language of mail to people without a preferred language, e.g. en or nl-NL.
+    #[arg(long)]
+    pub mail_language: Option<String>,
+    /// The address people open links from mail at, e.g. https://roster.contoso.com (`""`
+    /// clears it). Set-password links need it.
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Whether restore reports may carry credentials: `never` (default), `link` (a
+    /// one-time set-password link, 24 hours) or `password` (clear text; discouraged).
+    #[arg(long)]
+    pub mail_credentials: Option<String>,
+    /// Mail the Global Administrators 7 days and 1 day before users are purged: `on` or `off`.
+    #[arg(long)]
+    pub purge_reminders: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -291,6 +323,10 @@ pub struct ServeArgs {
     /// [default: 60s].
     #[arg(long, env = "ROSTER_PURGE_INTERVAL")]
     pub purge_interval: Option<String>,
+    /// How often the outbox is looked at for mail to send, e.g. 5s [default: 5s]. SMTP is
+    /// set in the config file's [smtp] table or with ROSTER_SMTP_* variables.
+    #[arg(long, env = "ROSTER_MAIL_INTERVAL")]
+    pub mail_interval: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -5,22 +5,37 @@
 //! - [`settings`]: flags, environment and config file merged into validated settings.
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
 //! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`,
-//!   `app create|list`.
+//!   `app create|list`, `audit verify`.
 //! - [`purge_job`]: the background purge loop.
+//! - [`mail_job`]: the background mail sender (and purge reminders).
 //! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
 //!   server over HTTP (Graph and Roster's bulk restore), as any client does.
 
 pub mod cli;
 pub mod commands;
+pub mod mail_job;
 pub mod purge_job;
 pub mod remote;
 pub mod settings;
 pub mod storage;
 
 use anyhow::Result;
-use cli::{AppCommand, Cli, Command, DeletedCommand, TenantCommand, TokenCommand, UsersCommand};
+use cli::{AppCommand, AuditCommand, Cli, Command, DeletedCommand, TenantCommand, TokenCommand, UsersCommand};
 
 pub use directory::Directory;
+
+/// The whole HTTP application: the APIs and the pages over one directory.
+pub fn app(
+    directory: Directory,
+    throttle: roster_http::throttle::Throttle,
+    web: roster_web::WebConfig,
+) -> axum::Router {
+    let api = roster_http::router(roster_http::AppState {
+        directory: directory.clone(),
+        throttle,
+    });
+    api.merge(roster_web::router(roster_web::WebState::new(directory, web)))
+}
 
 /// Runs one parsed command to completion.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -33,6 +48,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Tenant(TenantCommand::AddDomain(args)) => commands::tenant::add_domain(args).await,
         Command::App(AppCommand::Create(args)) => commands::app::create(args).await,
         Command::App(AppCommand::List(args)) => commands::app::list(args).await,
+        Command::Audit(AuditCommand::Verify(args)) => commands::audit::verify(args).await,
         Command::Login(args) => remote::finish(remote::login::login(args).await),
         Command::Logout => remote::finish(remote::login::logout()),
         Command::Users(UsersCommand::List(args)) => remote::finish(remote::users::list(args).await),

@@ -24,6 +24,36 @@ struct ConfigFile {
     purge_interval: Option<String>,
     domain: Option<String>,
     organization: Option<String>,
+    mail_interval: Option<String>,
+    smtp: Option<SmtpFile>,
+}
+
+/// The config file's `[smtp]` table; `ROSTER_SMTP_<KEY>` overrides each key.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    host: Option<String>,
+    port: Option<u16>,
+    tls: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    from: Option<String>,
+    timeout: Option<String>,
+    retry: Option<String>,
+}
+
+/// Outgoing mail: where it goes, as whom, and how often the outbox is looked at.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// SMTP when a host is set, else `.eml` files in `<data dir>/outbox`.
+    pub delivery: roster_mail::Delivery,
+    /// The sender [default: `Roster <roster@<initial domain>>`].
+    pub from: Option<String>,
+    pub interval: Duration,
+    /// The wait after a first failed attempt; it doubles up to an hour.
+    pub retry: Duration,
+    /// How long a sender may hold a message it is delivering.
+    pub lease: Duration,
 }
 
 /// Where the directory lives.
@@ -62,6 +92,7 @@ pub struct ServeSettings {
     pub init: InitSettings,
     pub listen: SocketAddr,
     pub purge_interval: Duration,
+    pub mail: MailSettings,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -86,6 +117,62 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         init: init_with(&args.init, &file)?,
         listen,
         purge_interval,
+        mail: mail_settings(args, &file, |key| std::env::var(key).ok())?,
+    })
+}
+
+/// The `[smtp]` table under `ROSTER_SMTP_*`, and the mail interval.
+fn mail_settings(args: &ServeArgs, file: &ConfigFile, env: impl Fn(&str) -> Option<String>) -> Result<MailSettings> {
+    let table = file.smtp.clone().unwrap_or_default();
+    let get = |key: &str, value: Option<String>| env(&format!("ROSTER_SMTP_{}", key.to_uppercase())).or(value);
+    let timeout = parse_duration(
+        "smtp.timeout",
+        get("timeout", table.timeout).as_deref().unwrap_or("10s"),
+    )?;
+    let retry = parse_duration("smtp.retry", get("retry", table.retry).as_deref().unwrap_or("60s"))?;
+    let interval = args.mail_interval.clone().or(file.mail_interval.clone());
+    let interval = parse_duration("mail_interval", interval.as_deref().unwrap_or("5s"))?;
+    let delivery = match get("host", table.host).filter(|host| !host.trim().is_empty()) {
+        None => {
+            let data_dir = args.init.storage.data_dir.clone().or(file.data_dir.clone());
+            roster_mail::Delivery::Files(
+                data_dir
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+                    .join("outbox"),
+            )
+        }
+        Some(host) => {
+            let tls_text = get("tls", table.tls).unwrap_or_else(|| "starttls".into());
+            let tls = roster_mail::Tls::parse(&tls_text)
+                .ok_or_else(|| anyhow::anyhow!("bad setting smtp.tls: '{tls_text}' is none, starttls or tls"))?;
+            let port = match env("ROSTER_SMTP_PORT") {
+                Some(text) => text
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("bad setting smtp.port: '{text}' is not a port number"))?,
+                None => table.port.unwrap_or(tls.default_port()),
+            };
+            let username = get("username", table.username);
+            let password = get("password", table.password);
+            let credentials = match (username, password) {
+                (Some(user), Some(password)) => Some((user, password)),
+                (None, None) => None,
+                _ => bail!("bad setting smtp: set both username and password, or neither"),
+            };
+            roster_mail::Delivery::Smtp(roster_mail::SmtpConfig {
+                host,
+                port,
+                tls,
+                credentials,
+                timeout,
+            })
+        }
+    };
+    Ok(MailSettings {
+        delivery,
+        from: get("from", table.from),
+        interval,
+        retry,
+        lease: timeout * 4 + Duration::from_secs(10),
     })
 }
 
@@ -204,5 +291,45 @@ mod tests {
         };
         assert_eq!(init_with(&flagged, &file).unwrap().domain.as_str(), "fabrikam.com");
         assert!(toml::from_str::<ConfigFile>("colour = \"blue\"").is_err());
+    }
+
+    #[test]
+    fn smtp_comes_from_the_table_and_roster_smtp_variables_else_mail_goes_to_files() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["roster", "serve", "--data-dir", "/srv/roster"]).unwrap();
+        let crate::cli::Command::Serve(args) = cli.command else {
+            panic!("a serve command");
+        };
+        let no_env = |_: &str| None;
+        let files = mail_settings(&args, &ConfigFile::default(), no_env).unwrap();
+        assert_eq!(
+            files.delivery,
+            roster_mail::Delivery::Files("/srv/roster/outbox".into())
+        );
+        assert_eq!(
+            (files.interval, files.retry),
+            (Duration::from_secs(5), Duration::from_secs(60))
+        );
+
+        let file: ConfigFile = toml::from_str("[smtp]\nhost = \"mail.contoso.com\"\nusername = \"roster\"").unwrap();
+        let env = |key: &str| (key == "ROSTER_SMTP_PASSWORD").then(|| "secret".to_owned());
+        let smtp = mail_settings(&args, &file, env).unwrap();
+        let roster_mail::Delivery::Smtp(config) = smtp.delivery else {
+            panic!("SMTP when a host is set");
+        };
+        assert_eq!((config.port, config.tls), (587, roster_mail::Tls::StartTls));
+        assert_eq!(config.credentials, Some(("roster".into(), "secret".into())));
+        assert!(
+            !format!("{config:?}").contains("secret"),
+            "the password stays out of logs"
+        );
+        assert_eq!(smtp.lease, Duration::from_secs(50));
+
+        let tls = |key: &str| (key == "ROSTER_SMTP_TLS").then(|| "ssl".to_owned());
+        let error = mail_settings(&args, &file, tls).unwrap_err().to_string();
+        assert!(error.contains("bad setting smtp.tls"), "{error}");
+        let error = mail_settings(&args, &file, no_env).unwrap_err().to_string();
+        assert!(error.contains("both username and password"), "{error}");
+        assert!(toml::from_str::<ConfigFile>("[smtp]\nhots = \"x\"").is_err());
     }
 }

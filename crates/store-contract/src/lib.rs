@@ -17,7 +17,11 @@ use std::sync::Arc;
 pub struct TestDb {
     open: Box<dyn Fn() -> BoxFuture<'static, Arc<dyn Store>> + Send + Sync>,
     cleanup: Cleanup,
+    raw_sql: Option<RawSql>,
 }
+
+/// Runs SQL straight on a test database, around the store: how the tamper cases edit rows.
+pub type RawSql = Arc<dyn Fn(String) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// Removes a test database after a case passed (a failed case keeps it for inspection).
 #[derive(Clone, Default)]
@@ -48,7 +52,23 @@ impl TestDb {
         TestDb {
             open: Box::new(open),
             cleanup: Cleanup::default(),
+            raw_sql: None,
         }
+    }
+
+    /// Lets cases run SQL around the store (statements valid on both backends).
+    pub fn with_raw_sql(mut self, raw_sql: impl Fn(String) -> BoxFuture<'static, ()> + Send + Sync + 'static) -> Self {
+        self.raw_sql = Some(Arc::new(raw_sql));
+        self
+    }
+
+    /// Runs SQL straight on the database; panics when the backend gave no hook.
+    pub async fn raw_sql(&self, sql: &str) {
+        let run = self
+            .raw_sql
+            .as_ref()
+            .expect("this backend's TestDb has no raw SQL hook");
+        run(sql.to_owned()).await;
     }
 
     /// Runs `cleanup` after a case that passed.
@@ -118,6 +138,22 @@ macro_rules! contract_tests {
             lifecycle::app_secrets_round_trip_expire_and_refuse_a_wrong_secret,
             lifecycle::app_tokens_follow_the_app_roles_and_die_with_the_app,
             lifecycle::app_changes_and_app_token_issuance_are_audited,
+            lifecycle::repeated_failures_lock_sign_in_per_name_until_the_lockout_ends,
+            lifecycle::unknown_names_lock_too_and_old_failures_expire,
+            lifecycle::sessions_end_with_sign_out_deletion_or_disabling_and_restore_does_not_revive_them,
+            lifecycle::changing_ones_own_password_checks_the_current_one_and_ends_other_sessions,
+            lifecycle::restore_mail_is_queued_in_the_restore_transaction_and_a_failed_restore_queues_nothing,
+            lifecycle::two_claimers_get_each_message_once_and_a_lost_lease_moves_on,
+            lifecycle::failed_deliveries_back_off_then_give_up_and_permanent_refusals_fail_at_once,
+            lifecycle::a_password_link_works_once_and_expires,
+            lifecycle::a_restore_report_checks_recipients_first_and_carries_links_only_when_allowed,
+            lifecycle::purge_reminders_are_queued_once_per_user_and_threshold,
+            lifecycle::a_clean_audit_chain_verifies_and_needs_the_audit_role,
+            lifecycle::edited_swapped_deleted_or_truncated_audit_rows_are_detected,
+            lifecycle::concurrent_appends_from_two_processes_keep_one_linear_chain,
+            lifecycle::records_from_before_the_chain_are_chained_once_when_the_store_opens,
+            lifecycle::the_admin_views_show_licences_role_holders_and_group_people,
+            lifecycle::a_bulk_delete_reports_each_user_and_the_audit_log_filters_by_target,
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {

@@ -10,18 +10,24 @@
 
 #[path = "../../store-sql/apps.rs"]
 mod apps;
+#[path = "../../store-sql/audit_chain.rs"]
+mod audit_chain;
 #[path = "../../store-sql/codec.rs"]
 mod codec;
 #[path = "../../store-sql/groups.rs"]
 mod groups;
 #[path = "../../store-sql/licenses.rs"]
 mod licenses;
+#[path = "../../store-sql/mail.rs"]
+mod mail;
 #[path = "../../store-sql/records.rs"]
 mod records;
 #[path = "../../store-sql/recycle_bin.rs"]
 mod recycle_bin;
 #[path = "../../store-sql/roles.rs"]
 mod roles;
+#[path = "../../store-sql/sign_in.rs"]
+mod sign_in;
 #[path = "../../store-sql/tx.rs"]
 mod tx;
 #[path = "../../store-sql/user_query.rs"]
@@ -141,6 +147,7 @@ impl PgStore {
         sqlx::migrate!().run(&pool).await.map_err(|e| classify(e.into()))?;
         let mut tx = pool.begin().await.map_err(classify)?;
         users::rekey_if_pending(&mut tx).await?;
+        audit_chain::chain_unchained(&mut tx).await?;
         tx.commit().await.map_err(classify)?;
         Ok(PgStore { pool })
     }

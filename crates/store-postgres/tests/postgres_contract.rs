@@ -29,11 +29,24 @@ async fn fresh_db() -> TestDb {
     // Fail here, once, with the clear message, rather than inside a case.
     drop(connect(&url, &schema).await);
     let (cleanup_url, cleanup_schema) = (url.clone(), schema.clone());
+    let (raw_url, raw_schema) = (url.clone(), schema.clone());
     TestDb::new(move || {
         let (url, schema) = (url.clone(), schema.clone());
         Box::pin(async move { Arc::new(connect(&url, &schema).await) as Arc<dyn directory::store::Store> })
     })
     .with_cleanup(move || Box::pin(drop_schema(cleanup_url.clone(), cleanup_schema.clone())))
+    .with_raw_sql(move |sql| Box::pin(raw_sql(raw_url.clone(), raw_schema.clone(), sql)))
+}
+
+/// Runs SQL in a case's schema, around the store (the tamper cases).
+async fn raw_sql(url: String, schema: String, sql: String) {
+    let pool = sqlx::PgPool::connect(&url).await.expect("a raw connection");
+    let statements = format!("SET search_path TO {schema}; {sql}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statements))
+        .execute(&pool)
+        .await
+        .expect("raw SQL");
+    pool.close().await;
 }
 
 /// Drops a passed case's schema; a failure to do so only leaves litter behind.

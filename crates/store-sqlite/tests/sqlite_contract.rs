@@ -7,6 +7,7 @@ use store_sqlite::SqliteStore;
 
 async fn fresh_db() -> TestDb {
     let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let raw_dir = Arc::clone(&dir);
     TestDb::new(move || {
         // The closure owns the directory, so it lives as long as the test's stores may.
         let dir = Arc::clone(&dir);
@@ -15,6 +16,20 @@ async fn fresh_db() -> TestDb {
                 .await
                 .expect("opening the SQLite store");
             Arc::new(store) as Arc<dyn directory::store::Store>
+        })
+    })
+    .with_raw_sql(move |sql| {
+        let path = raw_dir.path().join("roster.db");
+        Box::pin(async move {
+            use sqlx::Connection;
+            let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("a raw connection");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut connection)
+                .await
+                .expect("raw SQL");
+            connection.close().await.expect("closing the raw connection");
         })
     })
 }

@@ -7,8 +7,9 @@
 //! with the OWASP parameters (19 MiB, t = 2, p = 1). Hashing is slow on purpose: callers run
 //! it with [`hash_blocking`] off the async runtime.
 
+mod argon;
+
 use crate::error::{Code, Error};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc};
 use std::fmt;
 
 pub const MIN_LEN: usize = 15;
@@ -137,13 +138,9 @@ impl PasswordHash {
         &self.0
     }
 
+    /// Whether the password matches. CPU-bound: async code uses [`verify_blocking`].
     pub fn verify(&self, password: &str) -> bool {
-        match phc::PasswordHash::new(&self.0) {
-            Ok(parsed) => argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
-            Err(_) => false,
-        }
+        argon::verify_with(&mut Vec::new(), &self.0, password.as_bytes())
     }
 }
 
@@ -153,26 +150,21 @@ impl fmt::Debug for PasswordHash {
     }
 }
 
-/// Hashes with a fresh random salt. CPU-bound (tens of milliseconds): call it from a
-/// blocking thread, as [`hash_blocking`] does.
+/// Hashes with a fresh random salt. CPU-bound (tens of milliseconds): async code uses
+/// [`hash_blocking`].
 pub fn hash(password: &Password) -> PasswordHash {
-    #[allow(clippy::expect_used)]
-    let hashed = argon2::Argon2::default()
-        .hash_password(password.expose().as_bytes())
-        .expect("Argon2id with default parameters cannot fail on a bounded password");
-    PasswordHash(hashed.to_string())
+    argon::hash_with(&mut Vec::new(), password.expose().as_bytes())
 }
 
-/// [`hash`] on Tokio's blocking pool, so the async workers keep serving requests.
+/// [`hash`] on one of the hashing threads (one per core, each reusing its memory), so the
+/// async workers keep serving requests and hashing never takes more than a core each.
 pub async fn hash_blocking(password: Password) -> Result<PasswordHash, Error> {
-    tokio::task::spawn_blocking(move || hash(&password))
-        .await
-        .map_err(|join| Error::Store(crate::store::StoreError::Other(join.to_string())))
+    argon::run(move |memory| argon::hash_with(memory, password.expose().as_bytes())).await
 }
 
-/// [`PasswordHash::verify`] on Tokio's blocking pool.
+/// [`PasswordHash::verify`] on one of the hashing threads, like [`hash_blocking`].
 pub async fn verify_blocking(hash: PasswordHash, password: String) -> bool {
-    tokio::task::spawn_blocking(move || hash.verify(&password))
+    argon::run(move |memory| argon::verify_with(memory, hash.as_phc(), password.as_bytes()))
         .await
         .unwrap_or(false)
 }
@@ -220,5 +212,46 @@ mod tests {
         assert!(hashed.verify("correct horse battery"));
         assert!(!hashed.verify("correct horse batterY"));
         assert!(!format!("{hashed:?}").contains("argon2"));
+    }
+
+    #[test]
+    fn hashes_from_the_argon2_crate_still_verify_and_ours_verify_there() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc};
+        let theirs = argon2::Argon2::default()
+            .hash_password(b"correct horse battery")
+            .unwrap()
+            .to_string();
+        assert!(PasswordHash::from_phc(theirs).verify("correct horse battery"));
+        let ours = hash(&Password::parse("correct horse battery", None).unwrap());
+        let parsed = phc::PasswordHash::new(ours.as_phc()).unwrap();
+        assert!(
+            argon2::Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn malformed_or_oversized_stored_hashes_never_verify() {
+        for stored in [
+            "",
+            "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA",
+            "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+            "$argon2id$v=19$m=19456,t=2$c2FsdHNhbHRzYWx0$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=1$!!$aGFzaA",
+        ] {
+            assert!(
+                !PasswordHash::from_phc(stored.into()).verify("anything at all here"),
+                "{stored}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_hashing_threads_hash_and_verify() {
+        let password = Password::parse("correct horse battery", None).unwrap();
+        let hashed = hash_blocking(password).await.unwrap();
+        assert!(verify_blocking(hashed.clone(), "correct horse battery".into()).await);
+        assert!(!verify_blocking(hashed, "correct horse batterY".into()).await);
     }
 }

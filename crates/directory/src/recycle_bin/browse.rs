@@ -28,11 +28,7 @@ impl Directory {
         let tenant = tenant_in(&mut *tx).await?;
         let not_before = now - tenant.retention.duration();
         let page = tx.deleted_users_page(not_before, after, limit.clamp(1, 999)).await?;
-        let mut views = Vec::with_capacity(page.len());
-        for deleted in page {
-            views.push(view(&mut *tx, &tenant, deleted, now).await?);
-        }
-        Ok(views)
+        views(&mut *tx, &tenant, page, now).await
     }
 
     /// How many users are in the recycle bin (restorable ones only).
@@ -64,12 +60,8 @@ impl Directory {
         let not_before = now - tenant.retention.duration();
         let rows = tx.find_deleted_users(not_before, &fetch).await?;
         let page = Page::from_rows(rows, limit, |deleted| deleted_cursor(query.sort, deleted))?;
-        let mut views = Vec::with_capacity(page.items.len());
-        for deleted in page.items {
-            views.push(view(&mut *tx, &tenant, deleted, now).await?);
-        }
         Ok(Page {
-            items: views,
+            items: views(&mut *tx, &tenant, page.items, now).await?,
             next: page.next,
         })
     }
@@ -92,7 +84,8 @@ impl Directory {
         let mut tx = self.store.read().await?;
         let tenant = tenant_in(&mut *tx).await?;
         let deleted = restorable(&mut *tx, &tenant, id, now).await?;
-        view(&mut *tx, &tenant, deleted, now).await
+        let mut one = views(&mut *tx, &tenant, vec![deleted], now).await?;
+        one.pop().ok_or_else(|| Error::not_found(id))
     }
 
     /// Frees a deleted user's e-mail addresses so other objects may take them. A later
@@ -131,20 +124,29 @@ pub(crate) async fn restorable(
         .ok_or_else(|| Error::not_found(id))
 }
 
-async fn view(
+/// The views of a page of deleted users, with their details read for the whole page in
+/// one go (a few queries per page, never a few per user).
+async fn views(
     tx: &mut dyn ReadTx,
     tenant: &Tenant,
-    deleted: DeletedUser,
+    page: Vec<DeletedUser>,
     now: Timestamp,
-) -> Result<DeletedUserView, Error> {
-    let id = deleted.user.id;
-    let purge_at = tenant.purge_at(deleted.deleted_at);
-    Ok(DeletedUserView {
-        time_left: (purge_at - now).max(Duration::ZERO),
-        purge_at,
-        former_groups: tx.former_groups(id).await?,
-        licenses: tx.licenses_of(id).await?,
-        roles: tx.roles_of(id).await?,
-        deleted,
-    })
+) -> Result<Vec<DeletedUserView>, Error> {
+    let ids: Vec<UserId> = page.iter().map(|deleted| deleted.user.id).collect();
+    let mut details = tx.deleted_user_details(&ids).await?;
+    Ok(page
+        .into_iter()
+        .map(|deleted| {
+            let details = details.remove(&deleted.user.id).unwrap_or_default();
+            let purge_at = tenant.purge_at(deleted.deleted_at);
+            DeletedUserView {
+                time_left: (purge_at - now).max(Duration::ZERO),
+                purge_at,
+                former_groups: details.former_groups,
+                licenses: details.licenses,
+                roles: details.roles,
+                deleted,
+            }
+        })
+        .collect())
 }

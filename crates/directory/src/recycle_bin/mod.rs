@@ -38,6 +38,14 @@ impl DeletedUser {
     }
 }
 
+/// What the recycle bin shows beside a deleted user, read for a whole page at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeletedUserDetails {
+    pub former_groups: Vec<GroupRef>,
+    pub licenses: Vec<LicenseAssignment>,
+    pub roles: RoleSet,
+}
+
 /// A deleted user with everything the admin needs to decide about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeletedUserView {

@@ -2,7 +2,7 @@
 //! create, read, change and delete active users.
 
 pub(crate) mod manage;
-mod sign_in;
+pub mod sign_in;
 
 pub use manage::{NewUser, PasswordChoice, UserUpdate};
 

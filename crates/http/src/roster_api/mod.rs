@@ -3,10 +3,12 @@
 //! - `POST /roster/v1/recycleBin/restore`: bulk restore with the admin center's options
 //!   (new UPN, replace the active holder, auto-reconcile, password), one result per user.
 //! - `POST /roster/v1/recycleBin/preview`: what that restore would do, changing nothing.
+//! - `GET /roster/v1/mail`: the mail log (queued, sending, sent, failed with the SMTP answer).
 //! - `GET /roster/v1/openapi.json`: the OpenAPI 3.1 description of these endpoints.
 //!
 //! Authentication and errors are as for Graph: a bearer token, and Graph's error envelope.
 
+mod mail;
 mod restore;
 
 use crate::AppState;
@@ -23,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/v1/recycleBin/restore", post(restore::restore))
         .route("/roster/v1/recycleBin/preview", post(restore::preview))
         .route("/roster/v1/openapi.json", get(openapi))
+        .route("/roster/v1/mail", get(mail::log))
         .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
 }
 

@@ -8,6 +8,7 @@ use crate::graph::body::GraphJson;
 use crate::graph::error::GraphError;
 use axum::extract::State;
 use axum::response::Json;
+use directory::Error;
 use directory::error::Holder;
 use directory::ids::UserId;
 use directory::password::Password;
@@ -16,7 +17,6 @@ use directory::recycle_bin::{
     RestoredUser,
 };
 use directory::upn::UserPrincipalName;
-use directory::{Caller, Error};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -129,12 +129,32 @@ pub(super) async fn restore(
     GraphJson(request): GraphJson<BulkRequest>,
 ) -> Result<Json<Value>, GraphError> {
     check_size(&request)?;
-    let mut results = Vec::new();
-    let (mut restored, mut already, mut failed) = (0, 0, 0);
+    // Valid items go to the directory in one call (it groups them into transactions);
+    // invalid ones keep their place in the results.
+    let mut slots = Vec::new();
+    let mut wanted = Vec::new();
     for item in parse_items(request) {
-        let result = match item {
-            Ok((id, options)) => restore_one(&app, &caller, id, options).await,
-            Err((id, error)) => json!({"id": id.to_string(), "status": "failed", "error": error_json(&error)}),
+        match item {
+            Ok(restore) => {
+                wanted.push(restore);
+                slots.push(None);
+            }
+            Err((id, error)) => {
+                slots.push(Some(
+                    json!({"id": id.to_string(), "status": "failed", "error": error_json(&error)}),
+                ));
+            }
+        }
+    }
+    let mut outcomes = app.directory.restore_users(&caller, wanted).await.into_iter();
+    let (mut restored, mut already, mut failed) = (0, 0, 0);
+    let mut results = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let result = match slot {
+            Some(result) => result,
+            None => outcomes
+                .next()
+                .map_or_else(|| json!({"status": "failed"}), |r| outcome_json(r.id, r.outcome)),
         };
         match result["status"].as_str() {
             Some("restored") => restored += 1,
@@ -147,16 +167,13 @@ pub(super) async fn restore(
     Ok(Json(json!({"results": results, "summary": summary})))
 }
 
-async fn restore_one(app: &AppState, caller: &Caller, id: UserId, options: RestoreOptions) -> Value {
-    let mut outcomes = app.directory.restore_users(caller, vec![(id, options)]).await;
-    let outcome = outcomes.pop().map(|r| r.outcome);
+fn outcome_json(id: UserId, outcome: RestoreOutcome) -> Value {
     match outcome {
-        Some(RestoreOutcome::Restored(user)) => restored_json(&user),
-        Some(RestoreOutcome::AlreadyActive) => json!({"id": id.to_string(), "status": "alreadyActive"}),
-        Some(RestoreOutcome::Failed(error)) => {
+        RestoreOutcome::Restored(user) => restored_json(&user),
+        RestoreOutcome::AlreadyActive => json!({"id": id.to_string(), "status": "alreadyActive"}),
+        RestoreOutcome::Failed(error) => {
             json!({"id": id.to_string(), "status": "failed", "error": error_json(&error)})
         }
-        None => json!({"id": id.to_string(), "status": "failed"}),
     }
 }
 

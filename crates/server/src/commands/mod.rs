@@ -1,6 +1,7 @@
 //! The subcommands that work on a database directly.
 
 pub mod app;
+pub mod audit;
 pub mod init;
 pub mod serve;
 pub mod tenant;

@@ -4,16 +4,19 @@
 use crate::cli::{AddDomainArgs, StorageOnly, TenantSetArgs};
 use anyhow::{Result, anyhow};
 use directory::Caller;
+use directory::mail::{CredentialDelivery, Language, MailSettings, MailSettingsUpdate, PublicUrl};
 use directory::tenant::{LicenseOverage, Retention, Tenant, TenantSettings};
 use directory::upn::DomainName;
 
 pub async fn show(args: StorageOnly) -> Result<()> {
     let directory = super::open_directory(&args.storage).await?;
     print_tenant(&directory.tenant().await.map_err(super::explain)?);
+    print_mail(&directory.mail_settings().await.map_err(super::explain)?);
     Ok(())
 }
 
 pub async fn set(args: TenantSetArgs) -> Result<()> {
+    let mail = mail_update(&args)?;
     let settings = TenantSettings {
         name: args.name,
         retention: args.retention.as_deref().map(Retention::parse).transpose()?,
@@ -28,8 +31,47 @@ pub async fn set(args: TenantSetArgs) -> Result<()> {
         .update_tenant(&Caller::system(), settings)
         .await
         .map_err(super::explain)?;
+    if !mail.is_empty() {
+        directory
+            .update_mail_settings(&Caller::system(), mail)
+            .await
+            .map_err(super::explain)?;
+    }
     print_tenant(&tenant);
+    print_mail(&directory.mail_settings().await.map_err(super::explain)?);
     Ok(())
+}
+
+/// The mail settings among the flags.
+fn mail_update(args: &TenantSetArgs) -> Result<MailSettingsUpdate> {
+    let public_url = match args.public_url.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => Some(Some(PublicUrl::parse(text)?)),
+    };
+    let credentials = args.mail_credentials.as_deref().map(|text| {
+        CredentialDelivery::parse(text).ok_or_else(|| anyhow!("--mail-credentials is `never`, `link` or `password`"))
+    });
+    let reminders = args.purge_reminders.as_deref().map(|text| match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(anyhow!("--purge-reminders is `on` or `off`")),
+    });
+    Ok(MailSettingsUpdate {
+        default_language: args.mail_language.as_deref().map(Language::parse).transpose()?,
+        public_url,
+        credentials: credentials.transpose()?,
+        purge_reminders: reminders.transpose()?,
+    })
+}
+
+fn print_mail(mail: &MailSettings) {
+    println!("Mail language:    {}", mail.default_language);
+    let url = mail.public_url.as_ref().map_or("(not set)", PublicUrl::as_str);
+    println!("Public URL:       {url}");
+    println!("Mail credentials: {}", mail.credentials.as_str());
+    let reminders = if mail.purge_reminders { "on" } else { "off" };
+    println!("Purge reminders:  {reminders}");
 }
 
 pub async fn add_domain(args: AddDomainArgs) -> Result<()> {

@@ -129,6 +129,7 @@ pub async fn app_changes_and_app_token_issuance_are_audited(db: TestDb) {
         action: None,
         target_id: Some(app.id.as_uuid()),
         limit: 0,
+        ..AuditQuery::default()
     };
     let events = fx.directory.audit_events(&fx.admin, &query).await.unwrap();
     let actions: Vec<AuditAction> = events.iter().map(|e| e.action).collect();
@@ -145,6 +146,7 @@ pub async fn app_changes_and_app_token_issuance_are_audited(db: TestDb) {
         action: Some(AuditAction::IssueToken),
         target_id: Some(issued.record.id.as_uuid()),
         limit: 0,
+        ..AuditQuery::default()
     };
     let issuance = fx.directory.audit_events(&fx.admin, &query).await.unwrap();
     assert_eq!(issuance.len(), 1);

@@ -2,24 +2,32 @@
 //! lifecycle rule is proven on each storage backend.
 
 mod apps;
+mod audit_chain;
 mod bulk;
 mod delete;
 mod licenses;
+mod mail;
 mod purge;
 mod queries;
 mod races;
 mod restore;
+mod sign_in;
 mod users;
+mod views;
 
 pub use apps::*;
+pub use audit_chain::*;
 pub use bulk::*;
 pub use delete::*;
 pub use licenses::*;
+pub use mail::*;
 pub use purge::*;
 pub use queries::*;
 pub use races::*;
 pub use restore::*;
+pub use sign_in::*;
 pub use users::*;
+pub use views::*;
 
 use crate::TestDb;
 use directory::address::EmailAddress;

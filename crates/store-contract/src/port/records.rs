@@ -111,6 +111,7 @@ pub async fn audit_events_round_trip_newest_first(db: TestDb) {
         action,
         target_id,
         limit,
+        ..AuditQuery::default()
     };
     assert_eq!(
         read.audit_events(&query(None, None, 2)).await.unwrap(),

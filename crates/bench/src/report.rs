@@ -1,0 +1,149 @@
+//! The results: one row per measurement, with its target and whether it was met, printed
+//! as Markdown with the machine, date, commit and command that produced them.
+
+use crate::stats::{Summary, ms};
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::Duration;
+
+/// One line of a results table.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) backend: &'static str,
+    pub(crate) what: String,
+    /// Requests measured, or the size of a one-off operation.
+    pub(crate) count: usize,
+    pub(crate) median: String,
+    pub(crate) p99: String,
+    pub(crate) throughput: String,
+    pub(crate) target: String,
+    pub(crate) met: Option<bool>,
+}
+
+impl Row {
+    /// A row for a latency distribution.
+    pub(crate) fn latency(backend: &'static str, what: impl Into<String>, summary: Summary) -> Self {
+        Row {
+            backend,
+            what: what.into(),
+            count: summary.count,
+            median: ms(summary.median),
+            p99: ms(summary.p99),
+            throughput: format!("{:.0}/s", summary.per_second),
+            target: String::new(),
+            met: None,
+        }
+    }
+
+    /// A row for one operation of `count` items that took `wall`.
+    pub(crate) fn once(backend: &'static str, what: impl Into<String>, count: usize, wall: Duration) -> Self {
+        let secs = wall.as_secs_f64();
+        Row {
+            backend,
+            what: what.into(),
+            count,
+            median: format!("{secs:.2} s total"),
+            p99: String::new(),
+            throughput: if secs > 0.0 {
+                format!("{:.0}/s", count as f64 / secs)
+            } else {
+                String::new()
+            },
+            target: String::new(),
+            met: None,
+        }
+    }
+
+    /// A row holding just a value, such as memory.
+    pub(crate) fn value(backend: &'static str, what: impl Into<String>, value: String) -> Self {
+        Row {
+            backend,
+            what: what.into(),
+            count: 0,
+            median: value,
+            p99: String::new(),
+            throughput: String::new(),
+            target: String::new(),
+            met: None,
+        }
+    }
+
+    pub(crate) fn target(mut self, target: impl Into<String>, met: bool) -> Self {
+        self.target = target.into();
+        self.met = Some(met);
+        self
+    }
+}
+
+/// The whole report as Markdown.
+pub(crate) fn markdown(rows: &[Row], command: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "- Machine: {}", machine());
+    let _ = writeln!(out, "- Date: {}", date());
+    let _ = writeln!(out, "- Commit: {}", commit());
+    let _ = writeln!(out, "- Command: `{command}`");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "| Backend | Measurement | n | median (ms) | p99 (ms) | throughput | target | met |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---|");
+    for row in rows {
+        let met = match row.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "",
+        };
+        let count = if row.count == 0 {
+            String::new()
+        } else {
+            row.count.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.backend, row.what, count, row.median, row.p99, row.throughput, row.target, met
+        );
+    }
+    out
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gib = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0 / 1024.0);
+    format!("{model}, {cores} cores, {mem_gib:.0} GiB RAM, {}", std::env::consts::OS)
+}
+
+fn date() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+}
+
+fn commit() -> String {
+    let run = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let head = run(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let dirty = run(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    if dirty {
+        format!("{head} plus uncommitted changes")
+    } else {
+        head
+    }
+}

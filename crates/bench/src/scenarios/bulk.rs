@@ -1,0 +1,36 @@
+//! Bulk restore in one request, keeping passwords or generating them, and the hashing
+//! floor the generated case is judged against.
+
+use crate::client::Api;
+use anyhow::{Result, bail};
+use directory::password::{self, Password};
+use std::time::{Duration, Instant};
+
+/// Restores `ids` in one request; fails unless every user was restored.
+pub(crate) async fn restore(api: &Api, ids: &[String], mode: &str) -> Result<Duration> {
+    let (summary, wall) = api.bulk_restore(ids, mode).await?;
+    if summary["restored"].as_u64() != Some(ids.len() as u64) {
+        bail!("bulk restore ({mode}) did not restore every user: {summary}");
+    }
+    Ok(wall)
+}
+
+/// The median time of one Argon2id hash with the server's parameters, on this machine.
+pub(crate) async fn one_hash() -> Result<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        let password = Password::generate();
+        let started = Instant::now();
+        tokio::task::spawn_blocking(move || password::hash(&password)).await?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// `count` hashes spread over every core: the least a bulk restore with generated
+/// passwords can take.
+pub(crate) fn hashing_floor(count: usize, one_hash: Duration) -> Duration {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    one_hash * u32::try_from(count).unwrap_or(u32::MAX) / u32::try_from(cores).unwrap_or(1)
+}

@@ -1,0 +1,9 @@
+//! The admin center and account pages over real HTTP, as a browser without JavaScript
+//! would use them: cookies, forms with CSRF tokens, redirects.
+
+mod directory_pages;
+mod restore;
+mod set_password;
+mod sign_in;
+mod support;
+mod users;

@@ -1,0 +1,201 @@
+//! Password sign-in: lockout per sign-in name with the manual clock, sessions that die
+//! with their user, and changing one's own password.
+
+use super::{Fixture, new_user};
+use crate::TestDb;
+use directory::Error;
+use directory::audit::{AuditAction, AuditOutcome, AuditQuery};
+use directory::user::sign_in::{FAILURE_WINDOW, LOCKOUT_DURATION, LOCKOUT_THRESHOLD};
+use time::Duration;
+
+const PASSWORD: &str = "a long enough passphrase";
+const WRONG: &str = "not the right passphrase";
+const SESSION: Duration = Duration::hours(8);
+
+pub async fn repeated_failures_lock_sign_in_per_name_until_the_lockout_ends(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    for _ in 1..LOCKOUT_THRESHOLD {
+        let result = fx.directory.sign_in("adele@contoso.com", WRONG, SESSION).await;
+        assert!(matches!(result, Err(Error::Unauthenticated)), "{result:?}");
+    }
+    let locked = fx.directory.sign_in("Adele@Contoso.com", WRONG, SESSION).await;
+    assert!(matches!(locked, Err(Error::Locked { .. })), "{locked:?}");
+    let right = fx.directory.sign_in("adele@contoso.com", PASSWORD, SESSION).await;
+    assert!(
+        matches!(right, Err(Error::Locked { .. })),
+        "the right password waits too"
+    );
+    fx.clock.advance(LOCKOUT_DURATION - Duration::seconds(1));
+    let still = fx.directory.sign_in("adele@contoso.com", PASSWORD, SESSION).await;
+    assert!(matches!(still, Err(Error::Locked { .. })));
+
+    fx.clock.advance(Duration::seconds(1));
+    let signed_in = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+    let session = fx.directory.session(&signed_in.secret).await.unwrap();
+    assert_eq!(session.user.id, signed_in.user.id);
+
+    let audit = |action| AuditQuery {
+        action: Some(action),
+        ..AuditQuery::default()
+    };
+    let locks = fx
+        .directory
+        .audit_events(&fx.admin, &audit(AuditAction::LockSignIn))
+        .await
+        .unwrap();
+    assert_eq!(locks.len(), 1);
+    let sign_ins = fx
+        .directory
+        .audit_events(&fx.admin, &audit(AuditAction::SignIn))
+        .await
+        .unwrap();
+    let failures = sign_ins.iter().filter(|e| e.outcome == AuditOutcome::Failure).count();
+    assert_eq!(
+        failures as u32,
+        LOCKOUT_THRESHOLD + 2,
+        "every refused attempt is audited"
+    );
+    assert_eq!(
+        sign_ins.iter().filter(|e| e.outcome == AuditOutcome::Success).count(),
+        1
+    );
+}
+
+pub async fn unknown_names_lock_too_and_old_failures_expire(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    for _ in 0..LOCKOUT_THRESHOLD {
+        let _ = fx.directory.sign_in("nobody@contoso.com", WRONG, SESSION).await;
+    }
+    let unknown = fx.directory.sign_in("nobody@contoso.com", WRONG, SESSION).await;
+    assert!(
+        matches!(unknown, Err(Error::Locked { .. })),
+        "no hint that the name is unknown"
+    );
+
+    for _ in 1..LOCKOUT_THRESHOLD {
+        let _ = fx.directory.sign_in("adele@contoso.com", WRONG, SESSION).await;
+    }
+    fx.clock.advance(FAILURE_WINDOW);
+    let fresh = fx.directory.sign_in("adele@contoso.com", WRONG, SESSION).await;
+    assert!(
+        matches!(fresh, Err(Error::Unauthenticated)),
+        "old failures no longer count"
+    );
+    fx.directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+}
+
+pub async fn sessions_end_with_sign_out_deletion_or_disabling_and_restore_does_not_revive_them(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    let adele = fx.create("adele@contoso.com").await;
+    let first = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+    let second = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+    fx.directory.sign_out(&first.secret).await.unwrap();
+    fx.directory.sign_out(&first.secret).await.unwrap();
+    assert!(matches!(
+        fx.directory.session(&first.secret).await,
+        Err(Error::Unauthenticated)
+    ));
+    fx.directory.session(&second.secret).await.unwrap();
+
+    fx.delete(&adele).await;
+    assert!(matches!(
+        fx.directory.session(&second.secret).await,
+        Err(Error::Unauthenticated)
+    ));
+    assert!(
+        fx.directory
+            .sign_in("adele@contoso.com", PASSWORD, SESSION)
+            .await
+            .is_err()
+    );
+    fx.directory
+        .restore_user(&fx.admin, adele.id, Default::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.directory.session(&second.secret).await,
+        Err(Error::Unauthenticated)
+    ));
+    let third = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+
+    fx.clock.advance(SESSION);
+    assert!(
+        matches!(fx.directory.session(&third.secret).await, Err(Error::Unauthenticated)),
+        "sessions expire"
+    );
+}
+
+pub async fn changing_ones_own_password_checks_the_current_one_and_ends_other_sessions(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    let mut new = new_user("adele@contoso.com");
+    new.force_change_password = true;
+    fx.directory.create_user(&fx.admin, new).await.unwrap();
+    let first = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, SESSION)
+        .await
+        .unwrap();
+    assert!(first.user.force_change_password);
+    let caller = fx.directory.session(&first.secret).await.unwrap().caller;
+
+    let wrong = fx
+        .directory
+        .change_own_password(&caller, WRONG, "a brand new passphrase", SESSION)
+        .await;
+    assert!(matches!(wrong, Err(Error::Invalid { .. })), "{wrong:?}");
+    let same = fx
+        .directory
+        .change_own_password(&caller, PASSWORD, PASSWORD, SESSION)
+        .await;
+    assert!(matches!(same, Err(Error::Invalid { .. })));
+    let weak = fx
+        .directory
+        .change_own_password(&caller, PASSWORD, "password", SESSION)
+        .await;
+    assert!(matches!(weak, Err(Error::Invalid { .. })));
+    fx.directory.session(&first.secret).await.unwrap();
+
+    let changed = fx
+        .directory
+        .change_own_password(&caller, PASSWORD, "a brand new passphrase", SESSION)
+        .await
+        .unwrap();
+    assert!(!changed.user.force_change_password);
+    assert!(matches!(
+        fx.directory.session(&first.secret).await,
+        Err(Error::Unauthenticated)
+    ));
+    let session = fx.directory.session(&changed.secret).await.unwrap();
+    assert!(!session.user.force_change_password);
+    assert!(
+        fx.directory
+            .check_password("adele@contoso.com", PASSWORD)
+            .await
+            .is_err()
+    );
+    fx.directory
+        .check_password("adele@contoso.com", "a brand new passphrase")
+        .await
+        .unwrap();
+}
