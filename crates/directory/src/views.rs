@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::group::Group;
 use crate::ids::{GroupId, SkuId, UserId};
 use crate::license::{LicenseAssignment, Sku};
-use crate::query::{Cursor, MAX_PAGE_SIZE, Page, UserQuery};
+use crate::query::{Page, UserQuery};
 use crate::role::AdminRole;
 use crate::store::ReadTx;
 use crate::upn::DomainName;
@@ -66,16 +66,8 @@ impl Directory {
     /// A page of active users with the part numbers of their licences.
     pub async fn user_listing(&self, caller: &Caller, query: &UserQuery) -> Result<Page<ListedUser>, Error> {
         caller.authorize(Permission::ReadDirectory)?;
-        query.check(false)?;
-        let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-        let fetch = UserQuery {
-            limit: limit + 1,
-            ..query.clone()
-        };
         let mut tx = self.store.read().await?;
-        let page = Page::from_rows(tx.find_users(&fetch).await?, limit, |user| {
-            Cursor::after(query.sort, user, None)
-        })?;
+        let page = crate::user::manage::users_page_in(&mut *tx, query).await?;
         let skus = tx.skus().await?;
         let mut items = Vec::with_capacity(page.items.len());
         for user in page.items {

@@ -176,15 +176,8 @@ impl Directory {
     /// A page of active users that satisfy the query, in its order, after its cursor.
     pub async fn query_users(&self, caller: &Caller, query: &UserQuery) -> Result<Page<User>, Error> {
         caller.authorize(Permission::ReadDirectory)?;
-        query.check(false)?;
-        let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-        let fetch = UserQuery {
-            limit: limit + 1,
-            ..query.clone()
-        };
         let mut tx = self.store.read().await?;
-        let rows = tx.find_users(&fetch).await?;
-        Page::from_rows(rows, limit, |user| Cursor::after(query.sort, user, None))
+        users_page_in(&mut *tx, query).await
     }
 
     /// How many active users satisfy the condition.
@@ -485,4 +478,16 @@ pub(crate) async fn ensure_not_last_global_admin(tx: &mut dyn ReadTx, id: UserId
 
 pub(crate) fn addresses_text(addresses: &ProxyAddresses) -> String {
     addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// A checked page of active users for a query, read in the caller's transaction.
+pub(crate) async fn users_page_in(tx: &mut dyn ReadTx, query: &UserQuery) -> Result<Page<User>, Error> {
+    query.check(false)?;
+    let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+    let fetch = UserQuery {
+        limit: limit + 1,
+        ..query.clone()
+    };
+    let rows = tx.find_users(&fetch).await?;
+    Page::from_rows(rows, limit, |user| Cursor::after(query.sort, user, None))
 }

@@ -319,6 +319,18 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Stops the server with SIGTERM and waits for it: its mail job finishes what it is
+    /// sending first, so afterwards nothing more can arrive from it.
+    pub(crate) fn stop(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM was delivered");
+        let exit = self.child.wait().expect("the server exits");
+        assert!(exit.success(), "the server stopped cleanly: {exit:?}");
+    }
 }
 
 impl Drop for Server {
