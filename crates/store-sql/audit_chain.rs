@@ -54,21 +54,27 @@ fn stored_form(event: &AuditEvent) -> Result<AuditEvent, StoreError> {
     })
 }
 
-/// Appends records, in order, to the end of the chain.
+/// Appends records, in order, to the end of the chain: the hashes are computed here, and
+/// the rows go in with multi-row inserts.
 pub(crate) async fn append(c: &mut Conn, events: &[AuditEvent]) -> Result<(), StoreError> {
     if events.is_empty() {
         return Ok(());
     }
     let mut head = lock_head(c).await?;
+    let mut chained = Vec::with_capacity(events.len());
     for event in events {
         let stored = stored_form(event)?;
         let hash = link_hash(&head.hash, &stored);
-        records::append_audit(c, &stored, head.seq + 1, &head.hash, &hash).await?;
-        head = ChainHead {
-            seq: head.seq + 1,
+        let prev_hash = std::mem::replace(&mut head.hash, hash.clone());
+        head.seq += 1;
+        chained.push(records::ChainedAudit {
+            event: stored,
+            seq: head.seq,
+            prev_hash,
             hash,
-        };
+        });
     }
+    records::append_audits(c, &chained).await?;
     save_head(c, &head).await
 }
 

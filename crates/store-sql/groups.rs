@@ -8,6 +8,8 @@ use directory::address::ProxyAddress;
 use directory::group::{Group, GroupRef};
 use directory::ids::{GroupId, UserId};
 use directory::store::StoreError;
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Which link table a membership query is about.
@@ -170,6 +172,35 @@ pub(crate) async fn groups_of(c: &mut Conn, user: UserId) -> Result<Vec<GroupRef
         user,
     )
     .await
+}
+
+/// The groups each of `ids` is a member of, by user.
+pub(crate) async fn groups_of_users(
+    c: &mut Conn,
+    ids: &[UserId],
+) -> Result<HashMap<UserId, Vec<GroupRef>>, StoreError> {
+    let mut groups: HashMap<UserId, Vec<GroupRef>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(groups);
+    }
+    let mut query = QueryBuilder::<Db>::new(
+        "SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
+         WHERE m.user_id IN (",
+    );
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.0);
+    }
+    query.push(") ORDER BY m.user_id, g.display_name, g.id");
+    let rows: Vec<(Uuid, Uuid, String)> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    for (user, id, display_name) in rows {
+        let group = GroupRef {
+            id: GroupId(id),
+            display_name,
+        };
+        groups.entry(UserId(user)).or_default().push(group);
+    }
+    Ok(groups)
 }
 
 /// Runs a query selecting `(group id, display name)` rows for one user.

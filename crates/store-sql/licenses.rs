@@ -95,6 +95,33 @@ pub(crate) async fn take_seat(c: &mut Conn, id: SkuId, allow_overage: bool) -> R
     Ok(done.rows_affected() > 0)
 }
 
+/// Adds `count` to `consumed_units` if it is still `consumed_before`.
+pub(crate) async fn take_seats(c: &mut Conn, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query::<Db>("UPDATE skus SET consumed_units = consumed_units + $3 WHERE id = $1 AND consumed_units = $2")
+            .bind(id.0)
+            .bind(consumed_before)
+            .bind(count)
+            .execute(&mut *c)
+            .await
+            .map_err(classify)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Frees a seat of every subscription `user` holds a licence of, in one statement; no
+/// counter goes below zero.
+pub(crate) async fn release_seats_of(c: &mut Conn, user: UserId) -> Result<(), StoreError> {
+    sqlx::query::<Db>(
+        "UPDATE skus SET consumed_units = consumed_units - 1 WHERE consumed_units > 0 \
+         AND id IN (SELECT sku_id FROM license_assignments WHERE user_id = $1)",
+    )
+    .bind(user.0)
+    .execute(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
+
 /// Frees a seat; the counter never goes below zero.
 pub(crate) async fn release_seat(c: &mut Conn, id: SkuId) -> Result<(), StoreError> {
     sqlx::query::<Db>("UPDATE skus SET consumed_units = consumed_units - 1 WHERE id = $1 AND consumed_units > 0")

@@ -166,6 +166,17 @@ pub(crate) async fn revoke_token(c: &mut Conn, id: TokenId, at: Timestamp) -> Re
     Ok(done.rows_affected() > 0)
 }
 
+/// Moves a live token's expiry later; an earlier time or a revoked token changes nothing.
+pub(crate) async fn extend_token(c: &mut Conn, id: TokenId, expires_at: Timestamp) -> Result<(), StoreError> {
+    sqlx::query::<Db>("UPDATE tokens SET expires_at = $2 WHERE id = $1 AND revoked_at IS NULL AND expires_at < $2")
+        .bind(id.0)
+        .bind(db_time::to_db(expires_at))
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
 /// Revokes every unrevoked token of a user; returns how many.
 pub(crate) async fn revoke_tokens_of(c: &mut Conn, user: UserId, at: Timestamp) -> Result<u64, StoreError> {
     let done = sqlx::query::<Db>("UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
@@ -177,32 +188,40 @@ pub(crate) async fn revoke_tokens_of(c: &mut Conn, user: UserId, at: Timestamp) 
     Ok(done.rows_affected())
 }
 
-/// Appends an audit event at its place in the hash chain (see `audit_chain::append`).
-pub(crate) async fn append_audit(
-    c: &mut Conn,
-    event: &AuditEvent,
-    seq: i64,
-    prev_hash: &str,
-    hash: &str,
-) -> Result<(), StoreError> {
-    sqlx::query::<Db>(
-        "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details, seq, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(event.id.0)
-    .bind(db_time::to_db(event.at))
-    .bind(event.actor.clone())
-    .bind(event.action.as_str())
-    .bind(event.target_id)
-    .bind(event.target.clone())
-    .bind(event.outcome.as_str())
-    .bind(details_to_text(&event.details))
-    .bind(seq)
-    .bind(prev_hash.to_owned())
-    .bind(hash.to_owned())
-    .execute(&mut *c)
-    .await
-    .map_err(classify)?;
+/// Audit records chained in one `INSERT` at most (11 parameters each, well under both
+/// backends' parameter limits).
+const AUDIT_ROWS_PER_INSERT: usize = 200;
+
+/// One audit record with its place in the chain, as [`append_audits`] writes it.
+pub(crate) struct ChainedAudit {
+    pub(crate) event: AuditEvent,
+    pub(crate) seq: i64,
+    pub(crate) prev_hash: String,
+    pub(crate) hash: String,
+}
+
+/// Inserts chained audit records, many per statement.
+pub(crate) async fn append_audits(c: &mut Conn, records: &[ChainedAudit]) -> Result<(), StoreError> {
+    for chunk in records.chunks(AUDIT_ROWS_PER_INSERT) {
+        let mut query = QueryBuilder::<Db>::new(
+            "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details, seq, prev_hash, hash) ",
+        );
+        query.push_values(chunk, |mut row, record| {
+            let event = &record.event;
+            row.push_bind(event.id.0)
+                .push_bind(db_time::to_db(event.at))
+                .push_bind(event.actor.clone())
+                .push_bind(event.action.as_str())
+                .push_bind(event.target_id)
+                .push_bind(event.target.clone())
+                .push_bind(event.outcome.as_str())
+                .push_bind(details_to_text(&event.details))
+                .push_bind(record.seq)
+                .push_bind(record.prev_hash.clone())
+                .push_bind(record.hash.clone());
+        });
+        query.build().execute(&mut *c).await.map_err(classify)?;
+    }
     Ok(())
 }
 

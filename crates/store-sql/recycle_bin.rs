@@ -1,18 +1,22 @@
 //! The recycle bin: deleted users, their remembered groups, address reservations, and the
 //! delete, release, restore and purge writes.
 
-use crate::codec::{role_from_text, uuids_from_text};
+use crate::codec::{corrupt, role_from_text, uuids_from_text};
 use crate::db_time;
 use crate::tx::Conn;
-use crate::users::{LoadedUser, UserRow, load, load_one, replace_addresses, rewrite, user_assignments, user_columns};
+use crate::users::{
+    LoadedUser, UserRow, insert_addresses, load, load_one, push_properties, replace_addresses, rewrite,
+    user_assignments, user_columns,
+};
 use crate::{Db, classify};
-use directory::address::OwnerKind;
+use directory::address::{OwnerKind, ProxyAddresses};
 use directory::clock::Timestamp;
 use directory::group::GroupRef;
 use directory::ids::{GroupId, SkuId, UserId};
 use directory::license::LicenseAssignment;
 use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
-use directory::store::{AddressHolder, StoreError};
+use directory::store::{AddressHolder, PurgedUser, StoreError};
+use directory::upn::UserPrincipalName;
 use directory::user::User;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -39,6 +43,30 @@ pub(crate) async fn deleted_user(c: &mut Conn, id: UserId) -> Result<Option<Dele
     .await
     .map_err(classify)?;
     Ok(load_one(c, row).await?.and_then(deleted))
+}
+
+/// Deleted users among `ids`.
+pub(crate) async fn deleted_users(c: &mut Conn, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::<Db>::new(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE deleted_at IS NOT NULL AND id IN ("
+    ));
+    push_ids(&mut query, ids);
+    query.push(")");
+    let rows: Vec<UserRow> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
+}
+
+/// Pushes `ids` as a comma-separated list of bound values.
+fn push_ids(query: &mut QueryBuilder<Db>, ids: &[UserId]) {
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.0);
+    }
 }
 
 /// Deleted users deleted after `not_before`, by `(deleted_at, id)`, after the cursor.
@@ -228,6 +256,58 @@ pub(crate) async fn mark_restored(c: &mut Conn, user: &User) -> Result<bool, Sto
     Ok(true)
 }
 
+/// Users restored by one `UPDATE` at most (24 parameters each).
+const USERS_PER_UPDATE: usize = 100;
+
+/// [`mark_restored`] for many users: per chunk, one `UPDATE … FROM (VALUES …)` that
+/// returns the users it restored, then their addresses and remembered groups.
+pub(crate) async fn mark_restored_all(c: &mut Conn, users: &[User]) -> Result<u64, StoreError> {
+    let mut restored = 0;
+    for chunk in users.chunks(USERS_PER_UPDATE) {
+        let ids = restore_rows(c, chunk).await?;
+        if ids.is_empty() {
+            continue;
+        }
+        let addresses: Vec<(UserId, &ProxyAddresses)> = chunk
+            .iter()
+            .filter(|user| ids.contains(&user.id))
+            .map(|user| (user.id, &user.proxy_addresses))
+            .collect();
+        delete_rows_of(c, "DELETE FROM proxy_addresses WHERE user_id IN (", &ids).await?;
+        insert_addresses(c, &addresses).await?;
+        delete_rows_of(c, "DELETE FROM former_groups WHERE user_id IN (", &ids).await?;
+        restored += ids.len() as u64;
+    }
+    Ok(restored)
+}
+
+/// Rewrites the rows of those of `users` that are deleted, making them active; returns them.
+async fn restore_rows(c: &mut Conn, users: &[User]) -> Result<Vec<UserId>, StoreError> {
+    let mut query = QueryBuilder::<Db>::new(
+        "UPDATE users SET deleted_at = NULL, addresses_released = FALSE, upn = v.column2, \
+         upn_key = v.column3, display_name = v.column4, given_name = v.column5, surname = v.column6, \
+         mail_nickname = v.column7, other_mails = v.column8, account_enabled = v.column9, \
+         usage_location = v.column10, preferred_language = v.column11, job_title = v.column12, \
+         department = v.column13, manager_id = v.column14, on_premises_sync_enabled = v.column15, \
+         force_change_password = v.column16, display_name_key = v.column17, given_name_key = v.column18, \
+         surname_key = v.column19, mail_key = v.column20, mail_nickname_key = v.column21, \
+         job_title_key = v.column22, department_key = v.column23, usage_location_key = v.column24 FROM (",
+    );
+    query.push_values(users, push_properties);
+    query.push(") AS v WHERE users.id = v.column1 AND users.deleted_at IS NOT NULL RETURNING users.id");
+    let ids: Vec<Uuid> = query.build_query_scalar().fetch_all(&mut *c).await.map_err(classify)?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Runs `sql`, a statement ending in `user_id IN (`, for `ids`.
+async fn delete_rows_of(c: &mut Conn, sql: &'static str, ids: &[UserId]) -> Result<(), StoreError> {
+    let mut query = QueryBuilder::<Db>::new(sql);
+    push_ids(&mut query, ids);
+    query.push(")");
+    query.build().execute(&mut *c).await.map_err(classify)?;
+    Ok(())
+}
+
 /// Deletes a deleted user (deleted at or before `cutoff`, when given) and, by cascade,
 /// everything it owns.
 pub(crate) async fn purge_user(c: &mut Conn, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError> {
@@ -248,6 +328,34 @@ pub(crate) async fn purge_user(c: &mut Conn, id: UserId, cutoff: Option<Timestam
     }
     .map_err(classify)?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Deletes those of `ids` that were deleted at or before `cutoff` in one statement (their
+/// rows elsewhere go by cascade), and returns them.
+pub(crate) async fn purge_users(
+    c: &mut Conn,
+    ids: &[UserId],
+    cutoff: Timestamp,
+) -> Result<Vec<PurgedUser>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::<Db>::new("DELETE FROM users WHERE id IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.0);
+    }
+    query
+        .push(") AND deleted_at IS NOT NULL AND deleted_at <= ")
+        .push_bind(db_time::to_db(cutoff))
+        .push(" RETURNING id, upn");
+    let rows: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    rows.into_iter()
+        .map(|(id, upn)| {
+            let upn = UserPrincipalName::parse(&upn).map_err(|e| corrupt("user principal name", e))?;
+            Ok(PurgedUser { id: UserId(id), upn })
+        })
+        .collect()
 }
 
 /// `SELECT {columns} FROM {table} WHERE user_id IN (ids) ORDER BY {order}`, as rows of `T`.

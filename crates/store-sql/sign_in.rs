@@ -32,6 +32,24 @@ pub(crate) async fn sign_in_failures(c: &mut Conn, key: &str) -> Result<Option<S
     .transpose()
 }
 
+/// Takes the name's row lock before reading: an upsert that changes nothing makes a
+/// concurrent transaction on the same name wait until this one ends (PostgreSQL's READ
+/// COMMITTED; SQLite's write transactions run one at a time anyway). A placeholder row
+/// without failures is written for a name with none; the caller writes the real count.
+pub(crate) async fn lock_sign_in_failures(c: &mut Conn, key: &str) -> Result<Option<SignInFailures>, StoreError> {
+    sqlx::query(
+        "INSERT INTO sign_in_failures (key, failures, first_failure_at, locked_until) VALUES ($1, 0, $2, NULL) \
+         ON CONFLICT (key) DO UPDATE SET failures = sign_in_failures.failures",
+    )
+    .bind(key)
+    .bind(db_time::to_db(directory::clock::Timestamp::UNIX_EPOCH))
+    .execute(&mut *c)
+    .await
+    .map_err(classify)?;
+    let found = sign_in_failures(c, key).await?;
+    Ok(found.filter(|record| record.failures > 0))
+}
+
 pub(crate) async fn put_sign_in_failures(c: &mut Conn, record: &SignInFailures) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sign_in_failures (key, failures, first_failure_at, locked_until) VALUES ($1, $2, $3, $4) \

@@ -14,7 +14,7 @@ use directory::password::PasswordHash;
 use directory::query::{Condition, UserQuery};
 use directory::recycle_bin::DeletedUser;
 use directory::role::{AdminRole, RoleSet};
-use directory::store::{AddressHolder, ReadTx, StoreError, Tx};
+use directory::store::{AddressHolder, PurgedUser, ReadTx, StoreError, Tx};
 use directory::tenant::Tenant;
 use directory::token::TokenRecord;
 use directory::user::User;
@@ -123,6 +123,21 @@ impl ReadTx for SqlTx {
 
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError> {
         recycle_bin::expired_deleted_users(self.c(), cutoff, limit).await
+    }
+
+    async fn deleted_users(&mut self, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError> {
+        recycle_bin::deleted_users(self.c(), ids).await
+    }
+
+    async fn users_by_upn_keys(&mut self, upn_keys: &[String]) -> Result<Vec<User>, StoreError> {
+        users::users_by_upn_keys(self.c(), upn_keys).await
+    }
+
+    async fn groups_of_users(
+        &mut self,
+        ids: &[UserId],
+    ) -> Result<std::collections::HashMap<UserId, Vec<GroupRef>>, StoreError> {
+        groups::groups_of_users(self.c(), ids).await
     }
 
     async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
@@ -290,8 +305,16 @@ impl Tx for SqlTx {
         recycle_bin::mark_restored(self.c(), user).await
     }
 
+    async fn mark_restored_all(&mut self, users: &[User]) -> Result<u64, StoreError> {
+        recycle_bin::mark_restored_all(self.c(), users).await
+    }
+
     async fn purge_user(&mut self, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError> {
         recycle_bin::purge_user(self.c(), id, cutoff).await
+    }
+
+    async fn purge_users(&mut self, ids: &[UserId], cutoff: Timestamp) -> Result<Vec<PurgedUser>, StoreError> {
+        recycle_bin::purge_users(self.c(), ids, cutoff).await
     }
 
     async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError> {
@@ -342,6 +365,14 @@ impl Tx for SqlTx {
         licenses::release_seat(self.c(), id).await
     }
 
+    async fn take_seats(&mut self, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError> {
+        licenses::take_seats(self.c(), id, consumed_before, count).await
+    }
+
+    async fn release_seats_of(&mut self, user: UserId) -> Result<(), StoreError> {
+        licenses::release_seats_of(self.c(), user).await
+    }
+
     async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError> {
         licenses::add_license(self.c(), user, license).await
     }
@@ -356,6 +387,10 @@ impl Tx for SqlTx {
 
     async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError> {
         records::revoke_token(self.c(), id, at).await
+    }
+
+    async fn extend_token(&mut self, id: TokenId, expires_at: Timestamp) -> Result<(), StoreError> {
+        records::extend_token(self.c(), id, expires_at).await
     }
 
     async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError> {
@@ -381,6 +416,10 @@ impl Tx for SqlTx {
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
         self.audit.push(event.clone());
         Ok(())
+    }
+
+    async fn lock_sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError> {
+        sign_in::lock_sign_in_failures(self.c(), key).await
     }
 
     async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError> {

@@ -14,7 +14,7 @@
 //!   p.user_id = u.id AND p.address_key …)`.
 //! - `$search` words → `k LIKE 'w%' OR k LIKE '% w%' OR …` for each word separator.
 //! - paging → `k >= $v AND (k, u.id) > ($v, $id) ORDER BY k, u.id` (`<=`, `<`, `DESC` when
-//!   descending).
+//!   descending); for deleted users, inside `u.id IN (SELECT u.id … LIMIT n)`.
 
 use crate::db_time::{self, Stored};
 use crate::recycle_bin::deleted;
@@ -68,8 +68,15 @@ pub(crate) async fn count_deleted_users(
     count(c, Scope::Deleted(not_before), condition).await
 }
 
+/// One page of rows. For deleted users the page's ids are picked first, in a subquery that
+/// indexes on `(key, id, deleted_at)` can answer alone, so a filter matching many users
+/// sorts small index tuples rather than whole rows, and only the page's rows are read.
 async fn page(c: &mut Conn, scope: Scope, query: &UserQuery) -> Result<Vec<UserRow>, StoreError> {
     let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), " FROM users u WHERE "));
+    let ids_first = matches!(scope, Scope::Deleted(_));
+    if ids_first {
+        sql.push("u.id IN (SELECT u.id FROM users u WHERE ");
+    }
     push_scope(&mut sql, scope);
     sql.push(" AND ");
     push_condition(&mut sql, &query.condition)?;
@@ -89,6 +96,9 @@ async fn page(c: &mut Conn, scope: Scope, query: &UserQuery) -> Result<Vec<UserR
     }
     sql.push(format_args!(" ORDER BY {key} {direction}, u.id {direction} LIMIT "))
         .push_bind(i64::from(query.limit));
+    if ids_first {
+        sql.push(format_args!(") ORDER BY {key} {direction}, u.id {direction}"));
+    }
     sql.build_query_as::<UserRow>()
         .fetch_all(&mut *c)
         .await

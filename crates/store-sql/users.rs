@@ -180,6 +180,36 @@ fn bind_properties<'q>(
         .bind(keys.usage_location)
 }
 
+/// Pushes one row of `(id, properties and keys)` in [`bind_properties`]'s order, for a
+/// multi-row `VALUES` list whose columns `column1..column24` match `$1..$24`.
+pub(crate) fn push_properties(mut row: sqlx::query_builder::Separated<'_, Db, &'static str>, user: &User) {
+    let keys = UserKeys::of(user);
+    row.push_bind(user.id.0)
+        .push_bind(user.upn.to_string())
+        .push_bind(user.upn.key())
+        .push_bind(user.display_name.clone())
+        .push_bind(user.given_name.clone())
+        .push_bind(user.surname.clone())
+        .push_bind(user.mail_nickname.clone())
+        .push_bind(join_lines(&user.other_mails))
+        .push_bind(user.account_enabled)
+        .push_bind(user.usage_location.as_ref().map(|l| l.as_str().to_owned()))
+        .push_bind(user.preferred_language.clone())
+        .push_bind(user.job_title.clone())
+        .push_bind(user.department.clone())
+        .push_bind(user.manager_id.map(|id| id.0))
+        .push_bind(user.on_premises_sync_enabled)
+        .push_bind(user.force_change_password)
+        .push_bind(keys.display_name)
+        .push_bind(keys.given_name)
+        .push_bind(keys.surname)
+        .push_bind(keys.mail)
+        .push_bind(keys.mail_nickname)
+        .push_bind(keys.job_title)
+        .push_bind(keys.department)
+        .push_bind(keys.usage_location);
+}
+
 /// Runs `sql`, an `UPDATE` whose `$1` is the id and `$2..$24` are [`user_assignments`], for
 /// `user`. Returns whether a row matched.
 pub(crate) async fn rewrite(c: &mut Conn, sql: &'static str, user: &User) -> Result<bool, StoreError> {
@@ -195,20 +225,54 @@ pub(crate) async fn replace_addresses(c: &mut Conn, id: UserId, addresses: &Prox
         .execute(&mut *c)
         .await
         .map_err(classify)?;
-    for (position, address) in (0_i32..).zip(addresses.iter()) {
-        sqlx::query::<Db>(
-            "INSERT INTO proxy_addresses (user_id, position, address, address_key, reserved) \
-             VALUES ($1, $2, $3, $4, TRUE)",
-        )
-        .bind(id.0)
-        .bind(position)
-        .bind(address.to_string())
-        .bind(address.key())
-        .execute(&mut *c)
-        .await
-        .map_err(classify)?;
+    insert_addresses(c, &[(id, addresses)]).await
+}
+
+/// Address rows inserted by one `INSERT` at most (5 parameters each).
+const ADDRESS_ROWS_PER_INSERT: usize = 1000;
+
+/// Inserts the address rows of several users, all reserved, in multi-row inserts.
+pub(crate) async fn insert_addresses(c: &mut Conn, users: &[(UserId, &ProxyAddresses)]) -> Result<(), StoreError> {
+    let rows: Vec<(Uuid, i32, String, String)> = users
+        .iter()
+        .flat_map(|(id, addresses)| {
+            (0_i32..)
+                .zip(addresses.iter())
+                .map(|(position, address)| (id.0, position, address.to_string(), address.key()))
+        })
+        .collect();
+    for chunk in rows.chunks(ADDRESS_ROWS_PER_INSERT) {
+        let mut query =
+            QueryBuilder::<Db>::new("INSERT INTO proxy_addresses (user_id, position, address, address_key, reserved) ");
+        query.push_values(chunk, |mut row, (id, position, address, key)| {
+            row.push_bind(*id)
+                .push_bind(*position)
+                .push_bind(address.clone())
+                .push_bind(key.clone())
+                .push_bind(true);
+        });
+        query.build().execute(&mut *c).await.map_err(classify)?;
     }
     Ok(())
+}
+
+/// Active users holding any of these UPN keys.
+pub(crate) async fn users_by_upn_keys(c: &mut Conn, upn_keys: &[String]) -> Result<Vec<User>, StoreError> {
+    if upn_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::<Db>::new(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE deleted_at IS NULL AND upn_key IN ("
+    ));
+    let mut list = query.separated(", ");
+    for key in upn_keys {
+        list.push_bind(key.clone());
+    }
+    query.push(")");
+    let rows: Vec<UserRow> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    Ok(load(c, rows).await?.into_iter().map(|loaded| loaded.user).collect())
 }
 
 /// An active user.

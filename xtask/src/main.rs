@@ -2,7 +2,10 @@
 //! run as a test in `cargo test --workspace`. `cargo xtask bench [options]` builds `roster`
 //! and `roster-bench` in release mode and runs the benchmark (see `BENCHMARKS.md`).
 //! `cargo xtask fuzz [--seconds N]` builds and runs the fuzz targets in `fuzz/` (see `TESTING.md`).
+//! `cargo xtask chaos [--scale N] [--minutes M]` runs the process-level fault tests at a
+//! larger scale, bounded in time (see `TESTING.md`).
 
+mod chaos;
 mod fuzz;
 mod tidy;
 
@@ -25,10 +28,11 @@ fn main() -> ExitCode {
         },
         Some("bench") => bench(std::env::args().skip(2).collect()),
         Some("fuzz") => fuzz::run(&tidy::workspace_root(), std::env::args().skip(2).collect()),
+        Some("chaos") => chaos::run(std::env::args().skip(2).collect()),
         _ => {
             eprintln!(
                 "usage: cargo xtask tidy | cargo xtask bench [roster-bench options, e.g. --quick] | \
-                 cargo xtask fuzz [--seconds N] [TARGET…]"
+                 cargo xtask fuzz [--seconds N] [TARGET…] | cargo xtask chaos [--scale N] [--minutes M]"
             );
             ExitCode::FAILURE
         }

@@ -191,7 +191,7 @@ async fn purge_rows(
     Ok(vec![
         Row::once(
             name,
-            "purge of expired users (job batches of 200)",
+            "purge of expired users (the purge job, batches sized to ~8 ms)",
             purged_n,
             purged.duration,
         )

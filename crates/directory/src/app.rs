@@ -209,9 +209,6 @@ impl Directory {
         drop(tx);
         // Hashes are compared, never secrets, so timing reveals nothing about a secret.
         let matched = secrets.iter().any(|s| s.hash == presented && now < s.expires_at);
-        if !matched {
-            return Err(Error::Unauthenticated);
-        }
         let caller = Caller::new(
             Principal::App {
                 id: app.id,
@@ -219,6 +216,15 @@ impl Directory {
             },
             app.roles.clone(),
         );
+        if !matched {
+            // A registered app's failed sign-in is audited like a user's; an unknown
+            // client id names nothing and is not.
+            let target = Target::new(app.id, &app.display_name);
+            let error = Error::Unauthenticated;
+            self.audit_failure(&caller, AuditAction::IssueToken, target, &error)
+                .await;
+            return Err(error);
+        }
         self.issue(
             &caller,
             &app.display_name,

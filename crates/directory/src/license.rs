@@ -135,6 +135,10 @@ impl Directory {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let user = tx.user(user_id).await?.ok_or_else(|| Error::not_found(user_id))?;
+        if add.is_empty() && remove.is_empty() {
+            // Nothing changes, so nothing is audited.
+            return Ok(tx.licenses_of(user_id).await?);
+        }
         if !add.is_empty() && user.usage_location.is_none() {
             return Err(Error::invalid(
                 Code::UsageLocationRequired,

@@ -160,7 +160,12 @@ impl Directory {
         if !tx.unassign_role(user, role).await? {
             return Err(Error::not_found(user));
         }
-        let mut event = audit_event(caller, now, AuditAction::RemoveRoleMember, Target::new(user, user));
+        // Named by UPN like the assignment; by id when the user is in the recycle bin.
+        let target = match tx.user(user).await? {
+            Some(member) => Target::new(user, &member.upn),
+            None => Target::new(user, user),
+        };
+        let mut event = audit_event(caller, now, AuditAction::RemoveRoleMember, target);
         event.details.push(("role".into(), role.display_name().into()));
         tx.append_audit(&event).await?;
         tx.commit().await?;

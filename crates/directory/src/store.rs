@@ -54,6 +54,13 @@ pub struct AddressHolder {
     pub owner_deleted: bool,
 }
 
+/// A user a purge deleted, named as its audit record names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgedUser {
+    pub id: UserId,
+    pub upn: crate::upn::UserPrincipalName,
+}
+
 /// Where a page of a listing starts: after this key (exclusive), in the listing's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cursor {
@@ -116,6 +123,17 @@ pub trait ReadTx: Send {
     ) -> Result<u64, StoreError>;
     /// Ids of deleted users deleted at or before `cutoff`, oldest first.
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
+    /// Deleted users among `ids` (in no set order), whether or not their retention has
+    /// ended: a bulk restore reads its whole group with this.
+    async fn deleted_users(&mut self, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError>;
+    /// Active users holding any of these UPN keys (in no set order).
+    async fn users_by_upn_keys(&mut self, upn_keys: &[String]) -> Result<Vec<User>, StoreError>;
+    /// The groups each of these users (active or deleted) is a member of, by user; users in
+    /// none are left out.
+    async fn groups_of_users(
+        &mut self,
+        ids: &[UserId],
+    ) -> Result<std::collections::HashMap<UserId, Vec<GroupRef>>, StoreError>;
     /// The groups a user belonged to when deleted, with their names then.
     async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError>;
     /// Former groups, licences and roles of many users at once, in three queries rather
@@ -212,9 +230,16 @@ pub trait Tx: ReadTx {
     /// Makes a deleted user active again as `user` (its final UPN and addresses), reserving
     /// those addresses. False if the user is not deleted.
     async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError>;
+    /// [`Tx::mark_restored`] for many users in a few statements. Returns how many users
+    /// were restored (users not deleted are left alone and not counted).
+    async fn mark_restored_all(&mut self, users: &[User]) -> Result<u64, StoreError>;
     /// Deletes a deleted user and everything it owns, if it was deleted at or before
     /// `cutoff` (when given). True only for the one transaction that deleted it.
     async fn purge_user(&mut self, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError>;
+    /// Deletes, in one statement, those of `ids` that are deleted users deleted at or
+    /// before `cutoff`, with everything they own, and returns them (in no set order). A user
+    /// that another transaction purged first is not returned.
+    async fn purge_users(&mut self, ids: &[UserId], cutoff: Timestamp) -> Result<Vec<PurgedUser>, StoreError>;
 
     async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError>;
     async fn unassign_role(&mut self, id: UserId, role: AdminRole) -> Result<bool, StoreError>;
@@ -233,11 +258,18 @@ pub trait Tx: ReadTx {
     /// False when no seat was taken.
     async fn take_seat(&mut self, id: SkuId, allow_overage: bool) -> Result<bool, StoreError>;
     async fn release_seat(&mut self, id: SkuId) -> Result<(), StoreError>;
+    /// Frees one seat of each subscription the user holds a licence of (the licences stay).
+    async fn release_seats_of(&mut self, user: UserId) -> Result<(), StoreError>;
+    /// Takes `count` seats at once if `consumed_units` is still `consumed_before` (what
+    /// the caller read and counted from). False, and nothing taken, otherwise.
+    async fn take_seats(&mut self, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError>;
     async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError>;
     async fn remove_license(&mut self, user: UserId, sku: SkuId) -> Result<bool, StoreError>;
 
     async fn insert_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
     async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError>;
+    /// Moves a token's expiry later (never earlier, never for a revoked token).
+    async fn extend_token(&mut self, id: TokenId, expires_at: Timestamp) -> Result<(), StoreError>;
     /// Revokes every unrevoked token of a user. Returns how many.
     async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError>;
 
@@ -249,6 +281,9 @@ pub trait Tx: ReadTx {
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
 
+    /// The failures of a sign-in name, holding that name until the transaction ends, so
+    /// that concurrent attempts on one name are counted one after another.
+    async fn lock_sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError>;
     /// Inserts or replaces the failed-sign-in record for its key.
     async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError>;
     /// Forgets the failed sign-ins of a key (after a successful sign-in).

@@ -228,6 +228,10 @@ impl Directory {
             tenant.license_overage = policy;
             event.details.push(("licenseOverage".into(), policy.as_str().into()));
         }
+        if event.details.is_empty() {
+            // Nothing to change, so nothing is written or audited.
+            return Ok(tenant);
+        }
         tx.update_tenant(&tenant).await?;
         tx.append_audit(&event).await?;
         tx.commit().await?;

@@ -8,6 +8,7 @@ use crate::render::render;
 use directory::mail::{DeliveryFailure, OutboxMessage};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls as SmtpTls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -53,6 +54,9 @@ pub struct SmtpConfig {
     pub credentials: Option<(String, String)>,
     /// For connecting and for each SMTP command.
     pub timeout: Duration,
+    /// A PEM file of certificate authorities to trust besides the public ones (an
+    /// organisation's own CA for an internal relay).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SmtpConfig {
@@ -63,6 +67,7 @@ impl std::fmt::Debug for SmtpConfig {
             .field("tls", &self.tls)
             .field("user", &self.credentials.as_ref().map(|(user, _)| user))
             .field("timeout", &self.timeout)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -155,17 +160,30 @@ fn transient(answer: String) -> DeliveryFailure {
 }
 
 fn smtp(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, ConfigError> {
-    let tls_error = |e: lettre::transport::smtp::Error| ConfigError::Smtp(e.to_string());
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host);
     let builder = match config.tls {
-        Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
-        Tls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host).map_err(tls_error)?,
-        Tls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(tls_error)?,
+        Tls::None => builder,
+        Tls::StartTls => builder.tls(SmtpTls::Required(tls_parameters(config)?)),
+        Tls::Tls => builder.tls(SmtpTls::Wrapper(tls_parameters(config)?)),
     };
     let mut builder = builder.port(config.port).timeout(Some(config.timeout));
     if let Some((user, password)) = &config.credentials {
         builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
     }
     Ok(builder.build())
+}
+
+/// Certificate checks for the relay's name: the public roots, and the configured CA file.
+fn tls_parameters(config: &SmtpConfig) -> Result<TlsParameters, ConfigError> {
+    let mut builder = TlsParameters::builder(config.host.clone());
+    if let Some(path) = &config.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| ConfigError::Smtp(format!("cannot read the CA file {}: {e}", path.display())))?;
+        let certificate = Certificate::from_pem(&pem)
+            .map_err(|e| ConfigError::Smtp(format!("the CA file {} is not PEM: {e}", path.display())))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder.build_rustls().map_err(|e| ConfigError::Smtp(e.to_string()))
 }
 
 async fn send_smtp(

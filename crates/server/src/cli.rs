@@ -36,9 +36,13 @@ pub enum Command {
     /// Manage app registrations (client-credentials sign-in), straight from the database.
     #[command(subcommand)]
     App(AppCommand),
-    /// Check the audit log's hash chain, straight from the database.
+    /// Read the audit log or check its hash chain, straight from the database.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Save a consistent copy of the database to a file, while the server runs.
+    Backup(BackupArgs),
+    /// Load a file that `roster backup` wrote into an empty data directory or database.
+    RestoreBackup(RestoreBackupArgs),
     /// Check a bearer token against a running server and save both for the remote commands.
     Login(LoginArgs),
     /// Forget the token that `roster login` saved.
@@ -210,6 +214,17 @@ pub struct StorageOnly {
 pub enum AuditCommand {
     /// Walk the hash chain and exit non-zero at the first broken link; prints a checkpoint.
     Verify(AuditVerifyArgs),
+    /// Print the newest audit records, oldest first, with control characters escaped.
+    List(AuditListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditListArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// How many of the newest records to print (at most 1000).
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -219,6 +234,27 @@ pub struct AuditVerifyArgs {
     /// A checkpoint (`SEQ:HASH`) printed by an earlier run: the chain must still hold it.
     #[arg(long)]
     pub checkpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The file to write: a SQLite database file, or a `pg_dump` custom-format archive.
+    #[arg(long, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreBackupArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// A file written by `roster backup`.
+    #[arg(long, value_name = "PATH")]
+    pub input: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -327,6 +363,11 @@ pub struct ServeArgs {
     /// set in the config file's [smtp] table or with ROSTER_SMTP_* variables.
     #[arg(long, env = "ROSTER_MAIL_INTERVAL")]
     pub mail_interval: Option<String>,
+    /// A reverse proxy (address or range, e.g. 10.0.0.0/8) whose X-Forwarded-For header
+    /// says who the client is, for the per-address sign-in limit; repeat for several
+    /// [default: none, the connection's address counts].
+    #[arg(long = "trusted-proxy", env = "ROSTER_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

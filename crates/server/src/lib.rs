@@ -5,7 +5,7 @@
 //! - [`settings`]: flags, environment and config file merged into validated settings.
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
 //! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`,
-//!   `app create|list`, `audit verify`.
+//!   `app create|list`, `audit verify`, `backup`, `restore-backup`.
 //! - [`purge_job`]: the background purge loop.
 //! - [`mail_job`]: the background mail sender (and purge reminders).
 //! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
@@ -49,6 +49,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::App(AppCommand::Create(args)) => commands::app::create(args).await,
         Command::App(AppCommand::List(args)) => commands::app::list(args).await,
         Command::Audit(AuditCommand::Verify(args)) => commands::audit::verify(args).await,
+        Command::Audit(AuditCommand::List(args)) => commands::audit::list(args).await,
+        Command::Backup(args) => commands::backup::backup(args).await,
+        Command::RestoreBackup(args) => commands::backup::restore(args).await,
         Command::Login(args) => remote::finish(remote::login::login(args).await),
         Command::Logout => remote::finish(remote::login::logout()),
         Command::Users(UsersCommand::List(args)) => remote::finish(remote::users::list(args).await),

@@ -25,6 +25,7 @@ struct ConfigFile {
     domain: Option<String>,
     organization: Option<String>,
     mail_interval: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
     smtp: Option<SmtpFile>,
 }
 
@@ -40,6 +41,7 @@ struct SmtpFile {
     from: Option<String>,
     timeout: Option<String>,
     retry: Option<String>,
+    ca_file: Option<String>,
 }
 
 /// Outgoing mail: where it goes, as whom, and how often the outbox is looked at.
@@ -93,6 +95,8 @@ pub struct ServeSettings {
     pub listen: SocketAddr,
     pub purge_interval: Duration,
     pub mail: MailSettings,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -118,7 +122,25 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         listen,
         purge_interval,
         mail: mail_settings(args, &file, |key| std::env::var(key).ok())?,
+        trusted_proxies: trusted_proxies(args, &file)?,
     })
+}
+
+/// `--trusted-proxy` (or `ROSTER_TRUSTED_PROXIES`), else the config file's list.
+fn trusted_proxies(args: &ServeArgs, file: &ConfigFile) -> Result<Vec<ipnet::IpNet>> {
+    let texts = if args.trusted_proxies.is_empty() {
+        file.trusted_proxies.clone().unwrap_or_default()
+    } else {
+        args.trusted_proxies.clone()
+    };
+    texts
+        .iter()
+        .map(|text| {
+            roster_web::client_ip::parse_trusted_proxy(text).ok_or_else(|| {
+                anyhow::anyhow!("bad setting trusted_proxies: '{text}' is not an address or a range like 10.0.0.0/8")
+            })
+        })
+        .collect()
 }
 
 /// The `[smtp]` table under `ROSTER_SMTP_*`, and the mail interval.
@@ -164,6 +186,7 @@ fn mail_settings(args: &ServeArgs, file: &ConfigFile, env: impl Fn(&str) -> Opti
                 tls,
                 credentials,
                 timeout,
+                ca_file: get("ca_file", table.ca_file).map(PathBuf::from),
             })
         }
     };

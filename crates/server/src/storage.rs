@@ -15,7 +15,7 @@ use store_postgres::PgStore;
 use store_sqlite::SqliteStore;
 
 pub const DATABASE_FILE: &str = "roster.db";
-const LOCK_FILE: &str = "roster.lock";
+pub const LOCK_FILE: &str = "roster.lock";
 
 /// An open store, and for SQLite the held directory lock (released on drop).
 #[derive(Debug)]
@@ -85,7 +85,8 @@ fn prepare_data_dir(data_dir: &Path, missing: Missing) -> Result<()> {
     }
 }
 
-fn lock_data_dir(data_dir: &Path) -> Result<File> {
+/// Takes `<data_dir>/roster.lock`, as `serve` does; fails while a server uses the directory.
+pub fn lock_data_dir(data_dir: &Path) -> Result<File> {
     let path: PathBuf = data_dir.join(LOCK_FILE);
     let file = File::options()
         .create(true)

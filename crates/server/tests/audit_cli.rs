@@ -1,5 +1,7 @@
-//! `roster audit verify` on the built binary: an intact chain passes and prints a
-//! checkpoint; an edited record or a cut-off tail fails with a message naming the break.
+//! `roster audit verify` and `roster audit list` on the built binary: an intact chain
+//! passes and prints a checkpoint; the append-only triggers refuse edits, and with them
+//! dropped an edited record or a cut-off tail fails with a message naming the break; text
+//! recorded as given (CR, LF, ANSI escapes in a typed sign-in name) prints escaped (T35).
 
 use sqlx::Connection;
 use std::path::Path;
@@ -24,14 +26,33 @@ fn verify(dir: &str, extra: &[&str]) -> Output {
     roster(&args)
 }
 
-async fn tamper(db: &Path, sql: &str) {
+async fn try_tamper(db: &Path, sql: &str) -> Result<(), String> {
     let url = format!("sqlite://{}", db.display());
     let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+    let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
         .execute(&mut connection)
-        .await
-        .unwrap();
+        .await;
     connection.close().await.unwrap();
+    result.map(drop).map_err(|error| error.to_string())
+}
+
+async fn tamper(db: &Path, sql: &str) {
+    try_tamper(db, sql).await.unwrap();
+}
+
+/// Drops migration 0008's append-only triggers, as someone holding the database file can;
+/// the hash chain must catch what follows on its own.
+async fn lift_append_only_guard(db: &Path) {
+    tamper(
+        db,
+        "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
+    )
+    .await;
+}
+
+fn init(dir: &str) {
+    let out = roster(&["init", "--data-dir", dir, "--domain", "contoso.com"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 #[tokio::test]
@@ -78,7 +99,15 @@ async fn audit_verify_passes_an_intact_chain_and_fails_on_a_broken_one() {
     );
 
     let db = data.path().join("roster.db");
-    tamper(&db, "UPDATE audit_events SET target = 'someone else' WHERE seq = 2").await;
+    let edit = "UPDATE audit_events SET target = 'someone else' WHERE seq = 2";
+    let refused = try_tamper(&db, edit).await.unwrap_err();
+    assert!(refused.contains("append-only"), "{refused}");
+    let delete = try_tamper(&db, "DELETE FROM audit_events WHERE seq = 4").await;
+    assert!(delete.unwrap_err().contains("append-only"));
+    assert!(verify(&dir, &["--checkpoint", &checkpoint]).status.success());
+
+    lift_append_only_guard(&db).await;
+    tamper(&db, edit).await;
     let edited = verify(&dir, &[]);
     assert_eq!(edited.status.code(), Some(1));
     let message = text(&edited.stderr);
@@ -103,4 +132,57 @@ async fn audit_verify_passes_an_intact_chain_and_fails_on_a_broken_one() {
         "{}",
         text(&cut.stderr)
     );
+}
+
+/// A sign-in name typed with CR, LF and an ANSI colour: the failure record keeps it as
+/// typed, and both `audit list` and a `verify` break message print it escaped.
+#[tokio::test]
+async fn control_characters_in_recorded_names_print_escaped() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().display().to_string();
+    init(&dir);
+    let db = data.path().join("roster.db");
+    let hostile = "eve\r\n2026-01-01T00:00:00Z  success  Add user  actor=system\x1b[31m";
+    record_hostile_sign_in(&db, hostile).await;
+
+    let listed = roster(&["audit", "list", "--data-dir", &dir]);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let out = text(&listed.stdout);
+    assert!(!out.contains(['\r', '\x1b']), "{out:?}");
+    assert_eq!(out.lines().count(), 3, "one line per record: {out}");
+    let escaped = "actor=eve\\r\\n2026-01-01t00:00:00z  success  add user  actor=system\\u{1b}[31m";
+    assert!(out.contains(escaped), "{out}");
+    assert!(verify(&dir, &[]).status.success());
+
+    lift_append_only_guard(&db).await;
+    let recolour = "UPDATE audit_events SET action = action || char(27) || '[2J' WHERE seq = 3";
+    tamper(&db, recolour).await;
+    let broken = verify(&dir, &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    let message = text(&broken.stderr);
+    assert!(!message.contains('\x1b') && message.contains("record 3"), "{message:?}");
+}
+
+/// Signs in with the hostile name through the use case, and checks the record keeps it.
+async fn record_hostile_sign_in(db: &Path, name: &str) {
+    use directory::{Caller, Code, Directory, SystemClock};
+    use std::sync::Arc;
+    let store = store_sqlite::SqliteStore::open(db).await.unwrap();
+    let directory = Directory::new(Arc::new(store), Arc::new(SystemClock));
+    // Names of objects refuse control characters outright.
+    let password = directory::password::Password::parse("a long enough passphrase", None).unwrap();
+    let upn = directory::upn::UserPrincipalName::parse("eve@contoso.com").unwrap();
+    let new = directory::user::NewUser::new(upn, "Eve\r\n\x1b[31mAdmin", password);
+    let refused = directory.create_user(&Caller::system(), new).await.unwrap_err();
+    assert_eq!(refused.code(), Code::InvalidValue);
+    // A typed sign-in name is recorded as given (lower-cased, as sign-in names are keyed).
+    let lifetime = time::Duration::hours(1);
+    assert!(directory.sign_in(name, "a wrong passphrase", lifetime).await.is_err());
+    let events = directory
+        .audit_events(&Caller::system(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0].actor, name.to_lowercase());
+    assert_eq!(events[0].target, name.to_lowercase());
 }

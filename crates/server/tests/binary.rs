@@ -1,11 +1,13 @@
 //! Smoke tests of the built `roster` binary: init, token issue, app create, serve, and the
 //! errors an operator meets first.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "common/process.rs"]
+mod process;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 fn roster(args: &[&str]) -> Output {
@@ -46,27 +48,12 @@ impl Server {
             child,
             address: String::new(),
         };
-        let stdout = server.child.stdout.take().unwrap();
-        let (lines_tx, lines_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut printed = Vec::new();
-        loop {
-            let line = lines_rx
-                .recv_timeout(Duration::from_secs(60))
-                .expect("serve prints its address");
-            if let Some(address) = line.strip_prefix("Roster is listening on http://") {
-                server.address = address.to_owned();
-                printed.push(line);
-                return (server, printed);
-            }
-            printed.push(line);
-        }
+        let listening = |line: &str| line.starts_with("Roster is listening on http://");
+        let found = process::read_until(&mut server.child, Duration::from_secs(60), listening);
+        let (line, mut printed) = found.expect("serve prints its address");
+        server.address = line.trim_start_matches("Roster is listening on http://").to_owned();
+        printed.push(line);
+        (server, printed)
     }
 
     fn get(&self, path: &str) -> String {

@@ -1,11 +1,13 @@
 //! The remote CLI end to end: the real `roster` binary as client, against a real
 //! `roster serve` on a free port, with its config file in a temporary directory.
 
+#[path = "common/process.rs"]
+mod process;
+
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 fn text(bytes: &[u8]) -> String {
@@ -67,24 +69,9 @@ impl Fixture {
             server: String::new(),
             dir,
         };
-        let stdout = fixture.child.stdout.take().unwrap();
-        let (lines_tx, lines_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        loop {
-            let line = lines_rx
-                .recv_timeout(Duration::from_secs(60))
-                .expect("serve prints its address");
-            if let Some(address) = line.strip_prefix("Roster is listening on ") {
-                fixture.server = address.trim().to_owned();
-                return fixture;
-            }
-        }
+        let address = process::listening_address(&mut fixture.child, Duration::from_secs(60));
+        fixture.server = address.expect("serve prints its address");
+        fixture
     }
 
     fn config(&self) -> PathBuf {

@@ -3,8 +3,11 @@
 //! Each backend's `tests/contract.rs` calls [`contract_tests!`] with a function that makes
 //! a fresh, empty [`TestDb`]; the macro expands to one `#[tokio::test]` per case, so the
 //! same names appear in both backends' test output. Cases in [`port`] exercise the storage
-//! port directly; cases in [`lifecycle`] drive the domain's use cases with a manual clock.
+//! port directly; cases in [`lifecycle`] drive the domain's use cases with a manual clock;
+//! cases in [`audit`] check the audit log against a whole history and the raw database.
 
+pub mod audit;
+pub mod batched;
 pub mod lifecycle;
 pub mod port;
 
@@ -21,7 +24,8 @@ pub struct TestDb {
 }
 
 /// Runs SQL straight on a test database, around the store: how the tamper cases edit rows.
-pub type RawSql = Arc<dyn Fn(String) -> BoxFuture<'static, ()> + Send + Sync>;
+/// Fails with the database's message.
+pub type RawSql = Arc<dyn Fn(String) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
 /// Removes a test database after a case passed (a failed case keeps it for inspection).
 #[derive(Clone, Default)]
@@ -57,18 +61,35 @@ impl TestDb {
     }
 
     /// Lets cases run SQL around the store (statements valid on both backends).
-    pub fn with_raw_sql(mut self, raw_sql: impl Fn(String) -> BoxFuture<'static, ()> + Send + Sync + 'static) -> Self {
+    pub fn with_raw_sql(
+        mut self,
+        raw_sql: impl Fn(String) -> BoxFuture<'static, Result<(), String>> + Send + Sync + 'static,
+    ) -> Self {
         self.raw_sql = Some(Arc::new(raw_sql));
         self
     }
 
-    /// Runs SQL straight on the database; panics when the backend gave no hook.
+    /// Runs SQL straight on the database; panics when it fails or the backend gave no hook.
     pub async fn raw_sql(&self, sql: &str) {
+        if let Err(error) = self.try_raw_sql(sql).await {
+            panic!("raw SQL failed: {error}\n{sql}");
+        }
+    }
+
+    /// Runs SQL straight on the database and says how it ended (the append-only cases
+    /// expect refusals); panics when the backend gave no hook.
+    pub async fn try_raw_sql(&self, sql: &str) -> Result<(), String> {
         let run = self
             .raw_sql
             .as_ref()
             .expect("this backend's TestDb has no raw SQL hook");
-        run(sql.to_owned()).await;
+        run(sql.to_owned()).await
+    }
+
+    /// Whether the database is SQLite (its raw SQL knows `sqlite_version()`); the few
+    /// statements that differ between the backends, such as dropping a trigger, ask.
+    pub async fn is_sqlite(&self) -> bool {
+        self.try_raw_sql("SELECT sqlite_version()").await.is_ok()
     }
 
     /// Runs `cleanup` after a case that passed.
@@ -139,6 +160,10 @@ macro_rules! contract_tests {
             lifecycle::app_tokens_follow_the_app_roles_and_die_with_the_app,
             lifecycle::app_changes_and_app_token_issuance_are_audited,
             lifecycle::repeated_failures_lock_sign_in_per_name_until_the_lockout_ends,
+            lifecycle::parallel_wrong_passwords_from_several_processes_are_counted_exactly,
+            lifecycle::a_revoked_role_or_disabled_account_counts_at_once_in_another_process,
+            lifecycle::twenty_concurrent_takers_of_the_last_seat_leave_one_holder,
+            lifecycle::sessions_slide_while_used_and_never_past_their_lifetime,
             lifecycle::unknown_names_lock_too_and_old_failures_expire,
             lifecycle::sessions_end_with_sign_out_deletion_or_disabling_and_restore_does_not_revive_them,
             lifecycle::changing_ones_own_password_checks_the_current_one_and_ends_other_sessions,
@@ -154,6 +179,11 @@ macro_rules! contract_tests {
             lifecycle::records_from_before_the_chain_are_chained_once_when_the_store_opens,
             lifecycle::the_admin_views_show_licences_role_holders_and_group_people,
             lifecycle::a_bulk_delete_reports_each_user_and_the_audit_log_filters_by_target,
+            batched::a_bulk_restore_counts_seats_across_its_group_and_audits_each_user_once,
+            batched::two_users_of_one_bulk_restore_wanting_one_upn_get_one_restore_and_one_conflict,
+            batched::a_batched_purge_deletes_only_expired_deleted_users_and_each_once,
+            audit::every_effect_of_a_whole_history_leaves_exactly_one_audit_record_in_commit_order,
+            audit::raw_updates_and_deletes_of_audit_rows_are_refused_and_change_nothing,
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),* $(,)?) => {

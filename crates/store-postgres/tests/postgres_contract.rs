@@ -39,14 +39,12 @@ async fn fresh_db() -> TestDb {
 }
 
 /// Runs SQL in a case's schema, around the store (the tamper cases).
-async fn raw_sql(url: String, schema: String, sql: String) {
+async fn raw_sql(url: String, schema: String, sql: String) -> Result<(), String> {
     let pool = sqlx::PgPool::connect(&url).await.expect("a raw connection");
     let statements = format!("SET search_path TO {schema}; {sql}");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(statements))
-        .execute(&pool)
-        .await
-        .expect("raw SQL");
+    let result = sqlx::raw_sql(sqlx::AssertSqlSafe(statements)).execute(&pool).await;
     pool.close().await;
+    result.map(drop).map_err(|error| error.to_string())
 }
 
 /// Drops a passed case's schema; a failure to do so only leaves litter behind.

@@ -47,7 +47,10 @@ mod users;
 
 use async_trait::async_trait;
 use directory::store::{Constraint, ReadTx, Store, StoreError, Tx};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::time::Duration;
 use tx::SqlTx;
@@ -139,6 +142,7 @@ impl SqliteStore {
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .after_release(|connection, _| Box::pin(reusable(connection)))
             .connect_with(options.clone())
             .await
             .map_err(classify)?;
@@ -154,6 +158,17 @@ impl SqliteStore {
             .map_err(classify)?;
         Ok(SqliteStore { writer, reader })
     }
+}
+
+/// Whether a released connection may serve the next transaction. When a write fails at
+/// its commit (`SQLITE_FULL` on a full disk, an I/O error), SQLite may roll the transaction
+/// back itself; the `ROLLBACK` that follows then fails and sqlx still counts a transaction
+/// as open, so every later `BEGIN IMMEDIATE` on that connection would fail. Such a
+/// connection is closed instead, and the pool opens a fresh one. The ping waits until the
+/// dropped transaction's rollback has run.
+async fn reusable(connection: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    connection.ping().await?;
+    Ok(!connection.is_in_transaction())
 }
 
 #[async_trait]

@@ -63,9 +63,13 @@ async fn password_form(signed: Signed) -> Response {
 
 #[derive(Debug, Deserialize)]
 struct PasswordForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     current: String,
+    #[serde(default)]
     new: String,
+    #[serde(default)]
     confirm: String,
 }
 
@@ -90,7 +94,7 @@ async fn change_password(
     if form.new != form.confirm {
         return again(t.get("password-mismatch"));
     }
-    let lifetime = state.config.session_lifetime;
+    let lifetime = state.config.sessions;
     match state
         .directory
         .change_own_password(&signed.session.caller, &form.current, &form.new, lifetime)

@@ -15,6 +15,7 @@
 pub mod account;
 pub mod admin;
 mod assets;
+pub mod client_ip;
 pub mod lang;
 pub mod page;
 pub mod session;
@@ -24,8 +25,8 @@ pub mod throttle;
 
 use axum::Router;
 use directory::Directory;
+use directory::user::sign_in::SessionPolicy;
 use std::sync::Arc;
-use time::Duration;
 
 /// How the pages are served.
 #[derive(Debug, Clone)]
@@ -33,18 +34,21 @@ pub struct WebConfig {
     /// Whether browsers reach Roster over HTTPS (directly or through a proxy). Then the
     /// session cookie is a `__Host-` cookie with `Secure`.
     pub secure_cookies: bool,
-    /// How long a session lasts after sign-in.
-    pub session_lifetime: Duration,
+    /// How long a session lasts after sign-in, and how long it may sit idle.
+    pub sessions: SessionPolicy,
     /// Password attempts allowed per client address.
     pub attempts: throttle::AttemptLimit,
+    /// Reverse proxies whose `X-Forwarded-For` says who the client is.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
-            session_lifetime: Duration::hours(8),
+            sessions: SessionPolicy::DEFAULT,
             attempts: throttle::AttemptLimit::DEFAULT,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -76,8 +80,12 @@ pub fn router(state: WebState) -> Router {
         .merge(account::routes())
         .merge(set_password::routes())
         .merge(admin::routes())
+        .layer(axum::middleware::from_fn(page::readable_rejections))
         .layer(axum::middleware::from_fn(session::same_origin))
-        .layer(axum::middleware::from_fn(page::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page::security_headers,
+        ))
         .with_state(state)
 }
 

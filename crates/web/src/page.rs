@@ -1,9 +1,10 @@
 //! What every page shares: the [`Chrome`] (language, signed-in user, navigation, CSRF
 //! token), rendering, the readable error page, and security headers.
 
+use crate::WebState;
 use crate::lang::Tr;
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -166,11 +167,35 @@ pub fn domain_error(t: Tr, error: &Error) -> Response {
     response
 }
 
-/// Headers every page carries: no framing, no sniffing, no caching of personal pages, and
-/// a content security policy that allows only this origin.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Turns the framework's plain-text refusals of a request (a body too large, not a form,
+/// not UTF-8) into the readable error page, keeping their status.
+pub async fn readable_rejections(request: Request, next: Next) -> Response {
+    let jar = axum_extra::extract::CookieJar::from_headers(request.headers());
+    let t = Tr(crate::lang::negotiate(&jar, request.headers(), None));
+    let response = next.run(request).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if response.status().is_client_error() && plain_text {
+        let (title, body) = (t.get("error-request-title"), t.get("error-request-body"));
+        return error_page(t, response.status(), &title, &body);
+    }
+    response
+}
+
+/// Browsers keep to https for two years once they saw this over https.
+const HSTS: &str = "max-age=63072000";
+
+/// Headers every page carries: no framing, no sniffing, no caching of personal pages, a
+/// content security policy that allows only this origin, and, when the organisation is
+/// served over https, HSTS.
+pub async fn security_headers(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.config.secure_cookies {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,

@@ -41,7 +41,7 @@ pub fn session_cookie(state: &WebState, secret: &TokenSecret) -> Cookie<'static>
         .http_only(true)
         .secure(state.config.secure_cookies)
         .same_site(SameSite::Lax)
-        .max_age(state.config.session_lifetime)
+        .max_age(state.config.sessions.lifetime)
         .build()
 }
 
@@ -128,7 +128,15 @@ impl FromRequestParts<WebState> for Signed {
         let Some(secret) = jar.get(cookie_name(state)).map(|c| TokenSecret::presented(c.value())) else {
             return Err(to_sign_in(&back));
         };
-        let session = match state.directory.session(&secret).await {
+        let in_use = async {
+            let session = state.directory.session(&secret).await?;
+            state
+                .directory
+                .keep_session_alive(&secret, state.config.sessions)
+                .await?;
+            Ok::<_, Error>(session)
+        };
+        let session = match in_use.await {
             Ok(session) => session,
             Err(Error::Unauthenticated) => {
                 return Err((jar.add(cleared_session_cookie(state)), to_sign_in(&back)).into_response());

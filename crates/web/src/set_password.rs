@@ -61,7 +61,10 @@ async fn form(
     let mut page = SetPasswordPage::new(t, csrf_token(&presession));
     match state.directory.password_link(&secret).await {
         Ok(link) => page.show(link),
-        Err(error) if error.code() == Code::PasswordLinkInvalid => page.error = Some(t.get("set-password-invalid")),
+        Err(error) if error.code() == Code::PasswordLinkInvalid => {
+            page.error = Some(t.get("set-password-invalid"));
+            return (StatusCode::GONE, jar, render(&page)).into_response();
+        }
         Err(error) => return domain_error(t, &error),
     }
     (jar, render(&page)).into_response()
@@ -69,8 +72,11 @@ async fn form(
 
 #[derive(Debug, Deserialize)]
 struct SetPasswordForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     new: String,
+    #[serde(default)]
     confirm: String,
 }
 

@@ -2,12 +2,12 @@
 //! belong (admins to the admin center, everyone else to "My account").
 
 use crate::WebState;
+use crate::client_ip::ClientIp;
 use crate::lang::{Tr, local_path, negotiate};
 use crate::page::{Chrome, domain_error, error_page, render};
 use crate::session::{
     PRESESSION_COOKIE, Signed, cleared_session_cookie, csrf_matches, csrf_rejection, csrf_token, session_cookie,
 };
-use crate::throttle::ClientAddr;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -79,15 +79,18 @@ async fn sign_in_form(jar: CookieJar, headers: HeaderMap, Query(next): Query<Nex
 
 #[derive(Debug, Deserialize)]
 struct SignInForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }
 
 async fn sign_in(
     State(state): State<WebState>,
-    client: ClientAddr,
+    client: ClientIp,
     jar: CookieJar,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
@@ -101,7 +104,7 @@ async fn sign_in(
         return too_many_attempts(t, seconds);
     }
     let next = local_path(form.next.as_deref());
-    let lifetime = state.config.session_lifetime;
+    let lifetime = state.config.sessions;
     match state.directory.sign_in(&form.username, &form.password, lifetime).await {
         Ok(signed_in) => {
             let target = if signed_in.user.force_change_password {
@@ -148,6 +151,7 @@ fn too_many_attempts(t: Tr, seconds: u64) -> Response {
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct CsrfOnly {
+    #[serde(default)]
     pub(crate) csrf: String,
 }
 

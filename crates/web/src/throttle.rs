@@ -1,11 +1,11 @@
 //! Throttling password attempts per client address, against guessing many names from one
 //! place (lockout per name, in the domain, stops guessing one name from many places).
-//! The address comes from the connection (`ConnectInfo`); without it all callers share
-//! one bucket.
+//! The address is the connection's, or what a trusted proxy says it is (`client_ip`);
+//! without connection info all callers share one bucket.
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -45,25 +45,12 @@ impl AttemptThrottle {
     }
 
     /// Seconds to wait when this address is over its limit; `None` lets the attempt in.
-    pub fn retry_after(&self, client: Option<SocketAddr>) -> Option<u64> {
-        let key = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.ip());
+    pub fn retry_after(&self, client: Option<IpAddr>) -> Option<u64> {
+        let key = client.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         let refused = self.limiter.check_key(&key).err()?;
         if self.limiter.len() > 100_000 {
             self.limiter.retain_recent();
         }
         Some(refused.wait_time_from(DefaultClock::default().now()).as_secs() + 1)
-    }
-}
-
-/// The client's address, when the server was started with connection info.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let info = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>();
-        Ok(ClientAddr(info.map(|c| c.0)))
     }
 }

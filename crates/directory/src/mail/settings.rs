@@ -139,6 +139,10 @@ impl Directory {
         let mut tx = self.store.begin().await?;
         let tenant = tenant_in(&mut *tx).await?;
         let mut settings = mail_settings_in(&mut *tx).await?;
+        if update.is_empty() {
+            // Nothing to change, so nothing is written or audited.
+            return Ok(settings);
+        }
         let target = Target::new(tenant.id, &tenant.name);
         let mut event = audit_event(caller, now, AuditAction::UpdateTenant, target);
         let mut detail = |key: &str, value: String| event.details.push((key.into(), value));

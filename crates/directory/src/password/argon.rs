@@ -156,3 +156,41 @@ impl Stored {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// Many hashes at once run on no more threads than cores, never on the caller's
+    /// thread, and each thread keeps reusing one work area (T29: bounded hashing).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashing_runs_on_one_thread_per_core_each_reusing_its_work_area() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut jobs = tokio::task::JoinSet::new();
+        for _ in 0..cores * 8 {
+            jobs.spawn(run(|memory: &mut Vec<Block>| {
+                let hash = hash_with(memory, b"a long enough passphrase");
+                let name = std::thread::current().name().unwrap_or_default().to_owned();
+                (name, memory.as_ptr() as usize, hash)
+            }));
+        }
+        let done = jobs.join_all().await;
+        let mut areas: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for result in done {
+            let (thread, area, hash) = result.unwrap();
+            assert!(thread.starts_with("argon2-"), "hashed on {thread:?}");
+            assert!(verify_with(&mut Vec::new(), &hash.0, b"a long enough passphrase"));
+            areas.entry(thread).or_default().insert(area);
+        }
+        assert!(
+            areas.len() <= cores,
+            "{} hashing threads for {cores} cores",
+            areas.len()
+        );
+        assert!(
+            areas.values().all(|a| a.len() == 1),
+            "work areas were reallocated: {areas:?}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod browse;
 mod plan;
 mod purge;
 mod restore;
+mod restore_batch;
 
 pub use plan::{AddressConflict, ConflictResolution, PasswordReset, RestoreOptions, RestorePlan, RestorePreview};
 pub use purge::PurgeReport;

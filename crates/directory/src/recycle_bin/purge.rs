@@ -5,12 +5,31 @@
 use super::browse::restorable;
 use crate::audit::AuditAction;
 use crate::caller::{Caller, Permission};
+use crate::clock::Timestamp;
 use crate::directory::{Directory, Target, audit_event, tenant_in};
 use crate::error::Error;
 use crate::ids::UserId;
+use std::collections::HashMap;
 
-/// How many users are purged per transaction by the purge job.
-const PURGE_BATCH: u32 = 200;
+/// How many users the purge job's first transaction purges; later batches are sized by
+/// [`next_batch`] so that each transaction holds the write lock about [`BATCH_TIME`].
+const FIRST_BATCH: u32 = 100;
+/// The bounds of a batch.
+const BATCH_RANGE: (u32, u32) = (20, 1000);
+/// How long one purge transaction should hold the database's write lock: a writer waiting
+/// for it (on SQLite, every other write) waits about this long at most.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(8);
+
+/// The next batch size, scaled from the last one by how long it took against
+/// [`BATCH_TIME`] (at most doubling), within [`BATCH_RANGE`]. Wall time paces the job
+/// only; which users are due is decided by the clock.
+fn next_batch(last: u32, took: std::time::Duration) -> u32 {
+    let took = took.as_micros().max(100);
+    let scaled = (u128::from(last) * BATCH_TIME.as_micros() / took)
+        .min(u128::from(last) * 2)
+        .clamp(u128::from(BATCH_RANGE.0), u128::from(BATCH_RANGE.1));
+    u32::try_from(scaled).unwrap_or(BATCH_RANGE.1)
+}
 
 /// What one run of the purge job did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,45 +71,69 @@ impl Directory {
         Ok(())
     }
 
-    /// Purges every user whose retention has ended as of now, in batches, each batch in
-    /// its own transaction. Running it twice, or in two processes at once, purges and
-    /// audits each user once.
+    /// Purges every user whose retention has ended as of now, in batches: each batch is
+    /// one short transaction (one `DELETE` for the batch, one multi-row audit insert), so
+    /// a writer waiting for the database gets in between two batches. Running it twice, or
+    /// in two processes at once, purges and audits each user once: only the transaction
+    /// whose `DELETE` removed a user writes its record.
     pub async fn purge_expired(&self) -> Result<PurgeReport, Error> {
         let caller = Caller::system();
         let now = self.now();
         let tenant = tenant_in(&mut *self.store.read().await?).await?;
         let cutoff = now - tenant.retention.duration();
         let mut report = PurgeReport::default();
+        let mut batch = FIRST_BATCH;
         loop {
-            let due = self
-                .store
-                .read()
-                .await?
-                .expired_deleted_users(cutoff, PURGE_BATCH)
-                .await?;
+            let due = self.store.read().await?.expired_deleted_users(cutoff, batch).await?;
             if due.is_empty() {
                 return Ok(report);
             }
-            let mut tx = self.store.begin().await?;
-            let mut purged_now = Vec::new();
-            for id in &due {
-                let Some(deleted) = tx.deleted_user(*id).await? else {
-                    continue;
-                };
-                if tx.purge_user(*id, Some(cutoff)).await? {
-                    let mut event = audit_event(
-                        &caller,
-                        now,
-                        AuditAction::HardDeleteUser,
-                        Target::new(*id, &deleted.user.upn),
-                    );
-                    event.details.push(("reason".into(), "retention ended".into()));
-                    tx.append_audit(&event).await?;
-                    purged_now.push(*id);
-                }
-            }
-            tx.commit().await?;
-            report.purged.extend(purged_now);
+            let started = std::time::Instant::now();
+            report
+                .purged
+                .extend(self.purge_batch(&caller, &due, cutoff, now).await?);
+            batch = next_batch(batch, started.elapsed());
+            tokio::task::yield_now().await;
         }
+    }
+
+    /// Purges one batch in its own transaction and audits those it removed, in `due`'s order.
+    async fn purge_batch(
+        &self,
+        caller: &Caller,
+        due: &[UserId],
+        cutoff: Timestamp,
+        now: Timestamp,
+    ) -> Result<Vec<UserId>, Error> {
+        let mut tx = self.store.begin().await?;
+        let mut purged = tx.purge_users(due, cutoff).await?;
+        let order: HashMap<UserId, usize> = due.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+        purged.sort_by_key(|user| order.get(&user.id).copied());
+        for user in &purged {
+            let mut event = audit_event(
+                caller,
+                now,
+                AuditAction::HardDeleteUser,
+                Target::new(user.id, &user.upn),
+            );
+            event.details.push(("reason".into(), "retention ended".into()));
+            tx.append_audit(&event).await?;
+        }
+        tx.commit().await?;
+        Ok(purged.into_iter().map(|user| user.id).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn batches_grow_while_fast_and_shrink_when_slow_within_bounds() {
+        assert_eq!(next_batch(100, Duration::from_millis(2)), 200, "at most doubles");
+        assert_eq!(next_batch(100, Duration::from_millis(16)), 50);
+        assert_eq!(next_batch(100, Duration::from_secs(1)), BATCH_RANGE.0);
+        assert_eq!(next_batch(900, Duration::from_millis(1)), BATCH_RANGE.1);
     }
 }

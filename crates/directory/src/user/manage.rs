@@ -206,7 +206,12 @@ impl Directory {
         if update.account_enabled == Some(false) {
             ensure_not_last_global_admin(&mut *tx, id).await?;
         }
+        let before = user.clone();
         apply_update(&mut *tx, &tenant, &mut user, update).await?;
+        if user == before && new_password.is_none() {
+            // Nothing changes, so nothing is written or audited.
+            return Ok(user);
+        }
         let found = tx
             .update_user(&user)
             .await
@@ -274,12 +279,14 @@ impl Directory {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let user = tx.user(id).await?.ok_or_else(|| Error::not_found(id))?;
-        caller.authorize_on(Permission::DeleteUser, &tx.roles_of(id).await?)?;
-        ensure_not_last_global_admin(&mut *tx, id).await?;
-        tx.remember_former_groups(id).await?;
-        for license in tx.licenses_of(id).await? {
-            tx.release_seat(license.sku_id).await?;
+        let roles = tx.roles_of(id).await?;
+        caller.authorize_on(Permission::DeleteUser, &roles)?;
+        // Only a holder of the role can be its last holder.
+        if roles.contains(AdminRole::GlobalAdministrator) {
+            ensure_not_last_global_admin(&mut *tx, id).await?;
         }
+        tx.remember_former_groups(id).await?;
+        tx.release_seats_of(id).await?;
         if !tx.mark_deleted(id, now).await? {
             return Err(Error::not_found(id));
         }

@@ -3,7 +3,9 @@
 //!
 //! Failed attempts are counted per sign-in name (known or not, so a lockout never tells
 //! which names exist). [`LOCKOUT_THRESHOLD`] failures within [`FAILURE_WINDOW`] lock
-//! password sign-in for that name for [`LOCKOUT_DURATION`]. A session is a user token
+//! password sign-in for that name for [`LOCKOUT_DURATION`]. Each attempt is counted
+//! before its password is checked, so a burst of parallel guesses gets no more checks
+//! than the threshold allows; a right password clears the count. A session is a user token
 //! named [`SESSION_TOKEN_NAME`]; like every user token it dies when the user is deleted or
 //! disabled, and a restore does not revive it (the user signs in again).
 
@@ -29,6 +31,40 @@ pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 pub const LOCKOUT_DURATION: Duration = Duration::minutes(15);
 /// The name of tokens that are browser sessions.
 pub const SESSION_TOKEN_NAME: &str = "session";
+
+/// Sessions are extended at most this often, so a busy session writes once a minute.
+const SLIDE_STEP: Duration = Duration::minutes(1);
+
+/// How long browser sessions last: at most `lifetime` after sign-in, and less when they
+/// go `idle` that long without a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub lifetime: Duration,
+    pub idle: Duration,
+}
+
+impl SessionPolicy {
+    /// Eight hours at most, and one hour without a request ends a session.
+    pub const DEFAULT: SessionPolicy = SessionPolicy {
+        lifetime: Duration::hours(8),
+        idle: Duration::hours(1),
+    };
+
+    /// When a session opened at `opened` and used at `now` ends.
+    fn end_after_use(self, opened: Timestamp, now: Timestamp) -> Timestamp {
+        (now + self.idle).min(opened + self.lifetime)
+    }
+}
+
+/// A plain lifetime: the session ends then, however busy.
+impl From<Duration> for SessionPolicy {
+    fn from(lifetime: Duration) -> Self {
+        SessionPolicy {
+            lifetime,
+            idle: lifetime,
+        }
+    }
+}
 
 /// Failed sign-ins for one sign-in name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,28 +145,47 @@ impl Directory {
         }
     }
 
-    /// Signs a user in with a password and opens a session of `lifetime`. Fails with
+    /// Signs a user in with a password and opens a session under `policy`. Fails with
     /// [`Error::Locked`] while the name is locked out, else [`Error::Unauthenticated`] for
     /// anything wrong. Every attempt is audited.
-    pub async fn sign_in(&self, name: &str, password: &str, lifetime: Duration) -> Result<SignedIn, Error> {
+    pub async fn sign_in(
+        &self,
+        name: &str,
+        password: &str,
+        policy: impl Into<SessionPolicy>,
+    ) -> Result<SignedIn, Error> {
+        let policy = policy.into();
         let key = sign_in_key(name);
-        let mut tx = self.store.read().await?;
-        let failures = tx.sign_in_failures(&key).await?;
-        drop(tx);
-        if let Some(until) = failures.as_ref().and_then(|f| f.locked_at(self.now())) {
-            self.audit_sign_in_failure(&key, "locked").await;
-            return Err(Error::Locked { until });
-        }
+        let locks_at_failure = self.reserve_attempt(&key).await?;
         match self.check_password(name, password).await {
-            Ok(user) => self.open_session(&key, user, lifetime).await,
-            Err(Error::Unauthenticated) => Err(self.count_failure(&key).await),
+            Ok(user) => self.open_session(&key, user, policy).await,
+            Err(Error::Unauthenticated) => Err(self.record_failure(&key, locks_at_failure).await),
             Err(other) => Err(other),
         }
     }
 
-    async fn open_session(&self, key: &str, user: User, lifetime: Duration) -> Result<SignedIn, Error> {
+    /// Counts the attempt as a failure before its password is checked, in one write
+    /// transaction, so that parallel attempts cannot outrun the lockout: once the
+    /// threshold is reserved, later attempts are refused unchecked. A right password
+    /// clears the count again. Returns when this attempt, if wrong, locks the name.
+    async fn reserve_attempt(&self, key: &str) -> Result<Option<Timestamp>, Error> {
         let now = self.now();
-        let (secret, record) = session_token(user.id, now, lifetime);
+        let mut tx = self.store.begin().await?;
+        let previous = tx.lock_sign_in_failures(key).await?;
+        if let Some(until) = previous.as_ref().and_then(|f| f.locked_at(now)) {
+            tx.append_audit(&sign_in_failure_event(key, now, "locked")).await?;
+            tx.commit().await?;
+            return Err(Error::Locked { until });
+        }
+        let record = SignInFailures::after_failure(previous, key, now);
+        tx.put_sign_in_failures(&record).await?;
+        tx.commit().await?;
+        Ok(record.locked_until)
+    }
+
+    async fn open_session(&self, key: &str, user: User, policy: SessionPolicy) -> Result<SignedIn, Error> {
+        let now = self.now();
+        let (secret, record) = session_token(user.id, now, policy);
         let mut tx = self.store.begin().await?;
         tx.clear_sign_in_failures(key).await?;
         tx.insert_token(&record).await?;
@@ -150,43 +205,27 @@ impl Directory {
         })
     }
 
-    /// Counts a failed attempt (locking the name at the threshold) and says what to answer.
-    async fn count_failure(&self, key: &str) -> Error {
+    /// Audits a wrong password (and the lock it caused) and says what to answer.
+    async fn record_failure(&self, key: &str, locks: Option<Timestamp>) -> Error {
         let now = self.now();
         let result = async {
             let mut tx = self.store.begin().await?;
-            let previous = tx.sign_in_failures(key).await?;
-            let record = SignInFailures::after_failure(previous, key, now);
-            tx.put_sign_in_failures(&record).await?;
             tx.append_audit(&sign_in_failure_event(key, now, "wrongCredentials"))
                 .await?;
-            if let Some(until) = record.locked_until {
+            if let Some(until) = locks {
                 let mut event = sign_in_failure_event(key, now, "locked");
                 event.action = AuditAction::LockSignIn;
                 event.outcome = AuditOutcome::Success;
                 event.details.push(("lockedUntil".into(), until.to_string()));
                 tx.append_audit(&event).await?;
             }
-            tx.commit().await?;
-            Ok::<_, Error>(record.locked_until)
+            tx.commit().await
         }
         .await;
-        match result {
-            Ok(Some(until)) => Error::Locked { until },
-            Ok(None) => Error::Unauthenticated,
-            Err(error) => error,
-        }
-    }
-
-    async fn audit_sign_in_failure(&self, key: &str, reason: &str) {
-        let event = sign_in_failure_event(key, self.now(), reason);
-        let written = async {
-            let mut tx = self.store.begin().await?;
-            tx.append_audit(&event).await?;
-            tx.commit().await
-        };
-        if let Err(error) = written.await {
-            tracing::warn!(%error, "could not audit a failed sign-in");
+        match (result, locks) {
+            (Ok(()), Some(until)) => Error::Locked { until },
+            (Ok(()), None) => Error::Unauthenticated,
+            (Err(error), _) => error.into(),
         }
     }
 
@@ -197,6 +236,27 @@ impl Directory {
         let mut tx = self.store.read().await?;
         let user = tx.user(id).await?.ok_or(Error::Unauthenticated)?;
         Ok(Session { caller, user })
+    }
+
+    /// Moves the end of a session in use to `policy.idle` from now, never past its
+    /// lifetime. Called on every request, it writes at most once a minute per session; a
+    /// session that already ended stays ended.
+    pub async fn keep_session_alive(&self, secret: &TokenSecret, policy: SessionPolicy) -> Result<(), Error> {
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let record = tx.token_by_hash(&secret.hash()).await?;
+        drop(tx);
+        let Some(record) = record.filter(|r| r.is_valid_at(now) && r.name == SESSION_TOKEN_NAME) else {
+            return Ok(());
+        };
+        let end = policy.end_after_use(record.created_at, now);
+        if end - record.expires_at < SLIDE_STEP {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        tx.extend_token(record.id, end).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Ends a session. Signing out twice, or with an unknown secret, is not an error.
@@ -226,22 +286,29 @@ impl Directory {
 
     /// Changes the signed-in user's own password after checking the current one. It clears
     /// "change at next sign-in", ends every other session and token of the user, and opens
-    /// a fresh session of `lifetime`, which it returns.
+    /// a fresh session under `policy`, which it returns.
     pub async fn change_own_password(
         &self,
         caller: &Caller,
         current: &str,
         new: &str,
-        lifetime: Duration,
+        policy: impl Into<SessionPolicy>,
     ) -> Result<SignedIn, Error> {
+        let policy = policy.into();
         let id = caller.user_id().ok_or(Error::Unauthenticated)?;
         let user = self.own_user(id).await?;
         if self.check_password(&user.upn.to_string(), current).await.is_err() {
-            return Err(Error::invalid(
+            let error = Error::invalid(
                 Code::InvalidValue,
                 "currentPassword",
                 "the current password is not correct",
-            ));
+            );
+            // A wrong current password is a failed credential check: audited like a
+            // failed sign-in, with the user as actor.
+            let target = Target::new(id, &user.upn);
+            self.audit_failure(&user_caller(&user), AuditAction::ChangeOwnPassword, target, &error)
+                .await;
+            return Err(error);
         }
         if current == new {
             return Err(Error::invalid(
@@ -252,7 +319,7 @@ impl Directory {
         }
         let new = Password::parse(new, Some(&user.mail_nickname))?;
         let hash = password::hash_blocking(new).await?;
-        self.replace_own_password(&user, &hash, lifetime).await
+        self.replace_own_password(&user, &hash, policy).await
     }
 
     async fn own_user(&self, id: UserId) -> Result<User, Error> {
@@ -266,10 +333,10 @@ impl Directory {
         &self,
         user: &User,
         hash: &PasswordHash,
-        lifetime: Duration,
+        policy: SessionPolicy,
     ) -> Result<SignedIn, Error> {
         let now = self.now();
-        let (secret, record) = session_token(user.id, now, lifetime);
+        let (secret, record) = session_token(user.id, now, policy);
         let mut tx = self.store.begin().await?;
         let current = tx.user(user.id).await?.ok_or(Error::Unauthenticated)?;
         tx.set_password(user.id, hash, false).await?;
@@ -297,7 +364,7 @@ impl Directory {
 }
 
 /// A new session token for a user, and its record to store.
-fn session_token(user: UserId, now: Timestamp, lifetime: Duration) -> (TokenSecret, TokenRecord) {
+fn session_token(user: UserId, now: Timestamp, policy: SessionPolicy) -> (TokenSecret, TokenRecord) {
     let secret = TokenSecret::generate();
     let record = TokenRecord {
         id: TokenId::generate(),
@@ -305,7 +372,7 @@ fn session_token(user: UserId, now: Timestamp, lifetime: Duration) -> (TokenSecr
         hash: secret.hash(),
         subject: TokenSubject::User(user),
         created_at: now,
-        expires_at: now + lifetime,
+        expires_at: policy.end_after_use(now, now),
         revoked_at: None,
     };
     (secret, record)

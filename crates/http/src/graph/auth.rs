@@ -1,5 +1,6 @@
 //! Bearer tokens: `Authorization: Bearer <token>` becomes the [`Caller`] every handler
-//! passes to the domain. A missing, unknown, expired or revoked token is a Graph 401.
+//! passes to the domain. A missing, malformed, unknown, expired or revoked token is a Graph
+//! 401 with one message for all presented tokens; two `Authorization` headers count as none.
 
 use super::error::GraphError;
 use crate::AppState;
@@ -17,22 +18,30 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = GraphError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        let mut values = parts.headers.get_all(header::AUTHORIZATION).iter();
+        let (Some(value), None) = (values.next(), values.next()) else {
             return Err(GraphError::unauthenticated("Access token is empty."));
         };
+        let value = value.to_str().map_err(|_| invalid())?;
+        if value.trim().is_empty() {
+            return Err(GraphError::unauthenticated("Access token is empty."));
+        }
         let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|token| !token.is_empty() && token.len() <= 512)
-            .ok_or_else(|| GraphError::unauthenticated("Access token validation failure. Invalid audience."))?;
+            .ok_or_else(invalid)?;
         match state.directory.authenticate(&TokenSecret::presented(token)).await {
             Ok(caller) => Ok(Authenticated(caller)),
-            Err(directory::Error::Unauthenticated) => Err(GraphError::unauthenticated(
-                "Access token validation failure: the token is unknown, expired or revoked.",
-            )),
+            Err(directory::Error::Unauthenticated) => Err(invalid()),
             Err(other) => Err(other.into()),
         }
     }
+}
+
+/// The one answer for every token that is not good, whatever is wrong with it, so the
+/// answer tells nothing about how close a guess came.
+fn invalid() -> GraphError {
+    GraphError::unauthenticated("Access token validation failure: the token is unknown, expired or revoked.")
 }

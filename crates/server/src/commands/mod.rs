@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod backup;
 pub mod init;
 pub mod serve;
 pub mod tenant;

@@ -37,6 +37,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let mail = tokio::spawn(mail_job::run(mail_job(&directory, &settings.mail).await?, stopped));
     let web = WebConfig {
         secure_cookies: serves_https(&directory).await?,
+        trusted_proxies: settings.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let throttle = Throttle::new(Some(RateLimit::DEFAULT));

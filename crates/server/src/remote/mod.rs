@@ -14,7 +14,7 @@ mod client;
 mod config;
 pub(crate) mod deleted;
 pub(crate) mod login;
-mod output;
+pub(crate) mod output;
 pub(crate) mod restore;
 pub(crate) mod users;
 
@@ -75,7 +75,8 @@ pub fn finish(result: Result<(), Failure>) -> anyhow::Result<()> {
     let Err(failure) = result else { return Ok(()) };
     let _ = std::io::stdout().flush();
     if let Some(message) = &failure.message {
-        eprintln!("error: {message}");
+        // A server's message may quote input back: print it escaped, like table cells.
+        eprintln!("error: {}", output::escape_for_terminal(message));
     }
     std::process::exit(i32::from(failure.status));
 }

@@ -23,7 +23,8 @@ impl Table {
     }
 
     pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.into_iter().map(|cell| printable(&cell)).collect());
+        self.rows
+            .push(cells.into_iter().map(|cell| escape_for_terminal(&cell)).collect());
     }
 
     /// Drops the columns at these positions that are empty in every row.
@@ -78,10 +79,27 @@ impl Table {
     }
 }
 
-/// A cell without control characters, so that text from the server cannot move the cursor
-/// or change the terminal.
-fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+/// Text made safe for a terminal: control characters (CR, LF, ESC and the rest) and the
+/// invisible bidirectional and zero-width marks appear escaped, as `\r`, `\n`, `\u{1b}`,
+/// and a backslash doubles, so text from a server or the audit log can neither move the
+/// cursor, recolour or rewrite what is shown, nor pass for escaped text.
+pub(crate) fn escape_for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if c.is_control() || is_invisible_mark(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Zero-width and bidirectional formatting marks, which can reorder or hide what follows.
+fn is_invisible_mark(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// One CSV record (RFC 4180): a field with a comma, quote, CR or LF, or with spaces at an
@@ -203,6 +221,16 @@ mod tests {
         table.row(vec!["Alice".into(), String::new(), "30".into()]);
         table.row(vec!["Bo\x1b[2J".into(), String::new(), "7".into()]);
         table.drop_empty_columns(&[1]);
-        assert_eq!(table.render(), "NAME    DAYS\nAlice   30\nBo [2J  7\n");
+        assert_eq!(table.render(), "NAME         DAYS\nAlice        30\nBo\\u{1b}[2J  7\n");
+    }
+
+    #[test]
+    fn control_characters_and_invisible_marks_are_escaped_for_the_terminal() {
+        let hostile = "eve\r\nfake line\x1b[31mred\u{202e}\u{7}\\n";
+        assert_eq!(
+            escape_for_terminal(hostile),
+            "eve\\r\\nfake line\\u{1b}[31mred\\u{202e}\\u{7}\\\\n"
+        );
+        assert_eq!(escape_for_terminal("Zoë Åberg"), "Zoë Åberg");
     }
 }

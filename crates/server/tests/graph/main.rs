@@ -10,5 +10,10 @@ mod oauth;
 mod relations;
 mod role_matrix;
 mod roster_api;
+#[path = "../common/routes.rs"]
+mod routes;
+mod secrets;
 mod support;
+mod tampering;
+mod unicode_names;
 mod users;

@@ -687,57 +687,10 @@ async fn send(client: &reqwest::Client, method: Method, url: &str, body: Option<
     }
 }
 
-/// Every `.route("…", get(…).post(…))` in the HTTP crate, as (method, path) pairs.
+/// Every route the HTTP crate declares.
 fn declared_routes() -> Vec<(String, String)> {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
-    let mut found = Vec::new();
-    let mut stack = vec![src];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                found.extend(routes_in(&std::fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    found
-}
-
-fn routes_in(source: &str) -> Vec<(String, String)> {
-    let mut routes = Vec::new();
-    for (start, _) in source.match_indices(".route(") {
-        let rest = &source[start + ".route(".len()..];
-        let mut depth = 1;
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| {
-                depth += match c {
-                    '(' => 1,
-                    ')' => -1,
-                    _ => 0,
-                };
-                depth == 0
-            })
-            .map_or(rest.len(), |(i, _)| i);
-        let call = &rest[..end];
-        let Some(open) = call.find('"') else { continue };
-        let Some(len) = call[open + 1..].find('"') else {
-            continue;
-        };
-        let path = call[open + 1..open + 1 + len].replace("{{", "{").replace("}}", "}");
-        let handlers = &call[open + 1 + len..];
-        for method in ["get", "post", "put", "patch", "delete"] {
-            let calls = handlers.match_indices(&format!("{method}(")).any(|(i, _)| {
-                i == 0 || !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
-            });
-            if calls {
-                routes.push((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    routes
+    crate::routes::declared_routes(&src)
 }
 
 #[test]

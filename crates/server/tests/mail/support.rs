@@ -2,11 +2,9 @@
 //! `scripts/smtp-sink/setup.sh` creates) and `roster serve` with SMTP pointed at it.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A port nothing listens on right now.
@@ -56,6 +54,11 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub(crate) fn start(base: &Path, port: u16, hold: Option<&Path>) -> Sink {
+        Sink::start_with(base, port, hold, &[])
+    }
+
+    /// A sink started with extra `sink.py` options (TLS, AUTH).
+    pub(crate) fn start_with(base: &Path, port: u16, hold: Option<&Path>, options: &[&str]) -> Sink {
         let dir = base.join("received");
         let mut command = Command::new(sink_python());
         command
@@ -67,6 +70,7 @@ impl Sink {
         if let Some(hold) = hold {
             command.arg("--hold").arg(hold);
         }
+        command.args(options);
         let mut sink = Sink {
             child: command.spawn().expect("the SMTP sink starts"),
             port,
@@ -111,21 +115,9 @@ impl Drop for Sink {
     }
 }
 
-/// Reads the child's stdout until a line matches (at most 60 s); keeps draining after.
+/// Reads the child's stdout until a line matches (at most 60 s of silence).
 fn first_line(child: &mut Child, matches: impl Fn(&str) -> bool) -> Option<String> {
-    let stdout = child.stdout.take()?;
-    let (lines_tx, lines_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    loop {
-        let line = lines_rx.recv_timeout(Duration::from_secs(60)).ok()?;
-        if matches(&line) {
-            return Some(line);
-        }
-    }
+    crate::process::read_until(child, Duration::from_secs(60), matches).map(|(line, _)| line)
 }
 
 /// An initialised data directory for `contoso.com` and a Global Administrator token.

@@ -2,7 +2,11 @@
 //! would use them: cookies, forms with CSRF tokens, redirects.
 
 mod directory_pages;
+mod hostile_forms;
 mod restore;
+#[path = "../common/routes.rs"]
+mod routes;
+mod security;
 mod set_password;
 mod sign_in;
 mod support;

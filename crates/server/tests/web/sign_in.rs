@@ -254,3 +254,25 @@ async fn one_address_trying_many_passwords_is_slowed_down() {
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.text.contains("Too many sign-in attempts"));
 }
+
+#[tokio::test]
+async fn a_session_ends_after_an_idle_hour_and_a_busy_one_after_eight_hours() {
+    let app = WebApp::spawn().await;
+    let policy = roster_web::WebConfig::default().sessions;
+    assert_eq!((policy.idle, policy.lifetime), (Duration::hours(1), Duration::hours(8)));
+    let mut idle = app.signed_in("ga").await;
+    let mut busy = app.signed_in("ga").await;
+    for step in 1..=15 {
+        app.clock.advance(Duration::minutes(30));
+        let page = busy.get("/admin").await;
+        assert_eq!(page.path, "/admin", "busy, {} minutes in", step * 30);
+        if step == 2 {
+            let page = idle.get("/admin").await;
+            assert_eq!(page.path, "/signin", "idle for an hour");
+        }
+    }
+    app.clock.advance(Duration::minutes(29));
+    assert_eq!(busy.get("/admin").await.path, "/admin", "7 h 59 min after sign-in");
+    app.clock.advance(Duration::minutes(1));
+    assert_eq!(busy.get("/admin").await.path, "/signin", "8 hours after sign-in");
+}

@@ -26,6 +26,11 @@ impl WebApp {
     /// A fresh organisation `contoso.com` with `ga@contoso.com` (Global Administrator,
     /// password [`PASSWORD`], no forced change).
     pub(crate) async fn spawn() -> WebApp {
+        WebApp::spawn_with(WebConfig::default()).await
+    }
+
+    /// Like [`WebApp::spawn`], with these page settings.
+    pub(crate) async fn spawn_with(config: WebConfig) -> WebApp {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
         let clock = ManualClock::at_default_start();
@@ -36,7 +41,7 @@ impl WebApp {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = format!("http://{}", listener.local_addr().unwrap());
-        let app = roster::app(directory.clone(), Throttle::new(None), WebConfig::default());
+        let app = roster::app(directory.clone(), Throttle::new(None), config);
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         let app = WebApp {
@@ -123,6 +128,16 @@ pub(crate) struct Browser {
 }
 
 impl Browser {
+    /// The CSRF token of the last page that had forms.
+    pub(crate) fn csrf(&self) -> &str {
+        self.csrf.as_deref().unwrap_or_default()
+    }
+
+    /// The underlying client, with this browser's cookies.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub(crate) async fn get(&mut self, path: &str) -> Page {
         let response = self.client.get(format!("{}{path}", self.origin)).send().await.unwrap();
         self.read(response).await
@@ -165,7 +180,7 @@ impl Browser {
 }
 
 /// The CSRF token in a page's forms.
-fn csrf_of(html: &str) -> Option<String> {
+pub(crate) fn csrf_of(html: &str) -> Option<String> {
     let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())

@@ -1,9 +1,11 @@
 //! The audit log's hash chain (T35): a clean chain verifies; rows edited, swapped, deleted
 //! or truncated straight in the database are each named; two processes appending at once
-//! still build one linear chain.
+//! still build one linear chain. The tamper cases drop the append-only triggers first
+//! (`crate::audit`), as an owner of the table could.
 
 use super::{Fixture, caller_with, new_user};
 use crate::TestDb;
+use crate::audit::{lift_append_only_guard, restore_append_only_guard};
 use directory::audit::AuditQuery;
 use directory::audit_chain::{ChainBreak, ChainHead, ChainReport};
 use directory::group::NewGroup;
@@ -63,6 +65,9 @@ pub async fn edited_swapped_deleted_or_truncated_audit_rows_are_detected(db: Tes
     assert_eq!(clean.first_break, None);
     let head = clean.head.clone();
     assert!(head.seq >= 8, "{head:?}");
+    // Migration 0008's triggers refuse every edit below. An attacker who owns the table
+    // can drop them, so the chain must catch these edits on its own: drop them here.
+    lift_append_only_guard(&fx.db).await;
 
     // An edited field names its record; undone, the chain verifies again.
     fx.db
@@ -163,7 +168,10 @@ pub async fn records_from_before_the_chain_are_chained_once_when_the_store_opens
     let fx = Fixture::new(db).await;
     some_history(&fx).await;
     let count = audit_count(&fx.directory, &fx).await;
-    // As the rows were before migration 0006.
+    // As the rows were before migration 0006. Emptying chain fields is an UPDATE that the
+    // append-only triggers refuse, so they are lifted for it and put back at once: the
+    // store must then chain the rows through the triggers' one exception.
+    lift_append_only_guard(&fx.db).await;
     fx.db
         .raw_sql(
             "UPDATE audit_events SET seq = NULL, prev_hash = NULL, hash = NULL; \
@@ -171,6 +179,12 @@ pub async fn records_from_before_the_chain_are_chained_once_when_the_store_opens
              hash = '0000000000000000000000000000000000000000000000000000000000000000'",
         )
         .await;
+    restore_append_only_guard(&fx.db).await;
+    // The exception is filling the chain fields only: an edit riding along is refused.
+    let edit = "UPDATE audit_events SET seq = 1000000, prev_hash = 'x', hash = 'y', actor = 'mallory' \
+                WHERE id = (SELECT id FROM audit_events WHERE seq IS NULL LIMIT 1)";
+    let refused = fx.db.try_raw_sql(edit).await.unwrap_err();
+    assert!(refused.contains("append-only"), "{refused}");
     assert_eq!(
         verify(&fx, None).await.first_break,
         Some(ChainBreak::Unchained { count: count as u64 })

@@ -117,3 +117,44 @@ pub async fn restore_without_a_free_seat_over_assigns_under_the_overage_policy(d
     assert_eq!(consumed, 2, "one seat bought, two used");
     assert_eq!(held, 1);
 }
+
+/// The last seat, wanted by twenty users at once from four processes (T06): exactly one
+/// gets it, the others are told there is no free seat, and the count is exact.
+pub async fn twenty_concurrent_takers_of_the_last_seat_leave_one_holder(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    let (_, _, sku) = well_connected_adele(&fx).await;
+    fx.directory.set_prepaid_units(&fx.admin, sku, 2).await.unwrap();
+    let located = || UserUpdate {
+        usage_location: Some(Some(UsageLocation::parse("NL").unwrap())),
+        ..Default::default()
+    };
+    let mut takers = Vec::new();
+    for n in 0..20 {
+        let user = fx.create(&format!("taker{n}@contoso.com")).await;
+        fx.directory.update_user(&fx.admin, user.id, located()).await.unwrap();
+        takers.push(user.id);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for chunk in takers.chunks(5) {
+        let directory = fx.second_process().await;
+        for id in chunk.iter().copied() {
+            let (directory, admin) = (directory.clone(), fx.admin.clone());
+            let add = vec![LicenseAssignment {
+                sku_id: sku,
+                disabled_plans: vec![],
+            }];
+            tasks.spawn(async move { directory.assign_license(&admin, id, add, vec![]).await });
+        }
+    }
+    let (mut granted, mut refused) = (0, 0);
+    while let Some(joined) = tasks.join_next().await {
+        match joined.unwrap() {
+            Ok(_) => granted += 1,
+            Err(error) if error.code() == Code::NoLicenseSeats => refused += 1,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((granted, refused), (1, 19));
+    let subscription = fx.directory.subscriptions(&fx.admin).await.unwrap().remove(0);
+    assert_eq!(subscription.consumed_units, 2, "adele's seat and the one granted");
+}

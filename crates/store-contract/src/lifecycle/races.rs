@@ -49,3 +49,38 @@ pub async fn racing_restores_and_creates_for_one_upn_leave_exactly_one_holder(db
         4 - usize::from(deleted.contains(&holder.unwrap().id))
     );
 }
+
+/// A role taken away, or an account disabled, through one process is in force on the very
+/// next request another process serves (T21): nothing is cached between requests.
+pub async fn a_revoked_role_or_disabled_account_counts_at_once_in_another_process(db: TestDb) {
+    use directory::role::AdminRole;
+    use directory::user::UserUpdate;
+    let fx = Fixture::new(db).await;
+    let user = fx.create("ua@contoso.com").await;
+    let role = AdminRole::UserAdministrator;
+    fx.directory.assign_role(&fx.admin, user.id, role).await.unwrap();
+    let issued = fx
+        .directory
+        .issue_user_token(&fx.admin, user.id, time::Duration::hours(1))
+        .await
+        .unwrap();
+    let other = fx.second_process().await;
+    let caller = other.authenticate(&issued.secret).await.unwrap();
+    assert!(caller.roles.contains(role));
+
+    fx.directory.unassign_role(&fx.admin, user.id, role).await.unwrap();
+    let caller = other.authenticate(&issued.secret).await.unwrap();
+    assert!(caller.roles.is_empty(), "the role is gone on the next request");
+    let refused = other.create_user(&caller, super::new_user("x@contoso.com")).await;
+    assert_eq!(refused.unwrap_err().code(), Code::Forbidden);
+
+    let disable = UserUpdate {
+        account_enabled: Some(false),
+        ..UserUpdate::default()
+    };
+    fx.directory.update_user(&fx.admin, user.id, disable).await.unwrap();
+    assert!(
+        other.authenticate(&issued.secret).await.is_err(),
+        "a disabled account is out"
+    );
+}

@@ -199,3 +199,84 @@ pub async fn changing_ones_own_password_checks_the_current_one_and_ends_other_se
         .await
         .unwrap();
 }
+
+/// Twenty wrong passwords at once from four processes (T26): the failures are counted
+/// exactly, so the name locks at the threshold, one lock is recorded, and every attempt
+/// is audited once.
+pub async fn parallel_wrong_passwords_from_several_processes_are_counted_exactly(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let directory = fx.second_process().await;
+        for _ in 0..5 {
+            let directory = directory.clone();
+            tasks.spawn(async move { directory.sign_in("adele@contoso.com", WRONG, SESSION).await });
+        }
+    }
+    let (mut refused, mut locked) = (0u32, 0u32);
+    while let Some(joined) = tasks.join_next().await {
+        match joined.unwrap() {
+            Err(Error::Unauthenticated) => refused += 1,
+            Err(Error::Locked { .. }) => locked += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((refused, locked), (LOCKOUT_THRESHOLD - 1, 21 - LOCKOUT_THRESHOLD));
+    let right = fx.directory.sign_in("adele@contoso.com", PASSWORD, SESSION).await;
+    assert!(matches!(right, Err(Error::Locked { .. })), "the lock holds: {right:?}");
+    let count = |action| {
+        let query = AuditQuery {
+            action: Some(action),
+            limit: 1000,
+            ..AuditQuery::default()
+        };
+        let directory = fx.directory.clone();
+        let admin = fx.admin.clone();
+        async move { directory.audit_events(&admin, &query).await.unwrap().len() }
+    };
+    assert_eq!(count(AuditAction::LockSignIn).await, 1);
+    assert_eq!(count(AuditAction::SignIn).await, 21);
+}
+
+/// Sessions slide while used: each use moves the end an idle period ahead, never past the
+/// lifetime, and an idle session ends (T23).
+pub async fn sessions_slide_while_used_and_never_past_their_lifetime(db: TestDb) {
+    use directory::user::sign_in::SessionPolicy;
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    let policy = SessionPolicy {
+        lifetime: Duration::hours(3),
+        idle: Duration::hours(1),
+    };
+    let busy = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, policy)
+        .await
+        .unwrap();
+    let idle = fx
+        .directory
+        .sign_in("adele@contoso.com", PASSWORD, policy)
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        fx.clock.advance(Duration::minutes(35));
+        fx.directory.session(&busy.secret).await.unwrap();
+        fx.directory.keep_session_alive(&busy.secret, policy).await.unwrap();
+    }
+    let idle_ended = fx.directory.session(&idle.secret).await;
+    assert!(matches!(idle_ended, Err(Error::Unauthenticated)), "{idle_ended:?}");
+    fx.directory.keep_session_alive(&idle.secret, policy).await.unwrap();
+    assert!(
+        fx.directory.session(&idle.secret).await.is_err(),
+        "an ended session stays ended"
+    );
+    fx.clock.advance(Duration::minutes(4));
+    assert!(fx.directory.session(&busy.secret).await.is_ok(), "2 h 59 min in");
+    fx.clock.advance(Duration::minutes(1));
+    fx.directory.keep_session_alive(&busy.secret, policy).await.unwrap();
+    assert!(
+        fx.directory.session(&busy.secret).await.is_err(),
+        "the lifetime is the limit"
+    );
+}

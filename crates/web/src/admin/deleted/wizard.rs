@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
+use directory::caller::Permission;
 use directory::ids::UserId;
 use directory::query::{Condition, Field, Sort, SortKey, UserQuery, Value};
 use directory::recycle_bin::{DeletedUserView, RestoreOptions, RestorePreview};
@@ -134,6 +135,9 @@ async fn run(state: &WebState, signed: &Signed, fields: &[(String, String)]) -> 
         Err(field) => return refused(t, &bad_form(t, &field)),
     };
     let caller = &signed.session.caller;
+    if let Err(error) = caller.authorize(Permission::RestoreUser) {
+        return domain_error(t, &error);
+    }
     let views = match selected(&state.directory, caller, &wizard.ids).await {
         Ok(views) => views,
         Err(error) => return domain_error(t, &error),

@@ -1,0 +1,41 @@
+//! What a child process prints, for tests that start `roster serve` or a helper server:
+//! its stdout is drained on a thread, so the child never blocks on a full pipe, and read
+//! here line by line until the line a test waits for.
+#![allow(dead_code)] // each test binary uses its part
+
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Reads the child's stdout until a line matches; returns it with the lines before it, or
+/// `None` when the child goes quiet for `patience` (or ends) first.
+pub(crate) fn read_until(
+    child: &mut Child,
+    patience: Duration,
+    matches: impl Fn(&str) -> bool,
+) -> Option<(String, Vec<String>)> {
+    let stdout = child.stdout.take()?;
+    let (lines_tx, lines_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut before = Vec::new();
+    loop {
+        let line = lines_rx.recv_timeout(patience).ok()?;
+        if matches(&line) {
+            return Some((line, before));
+        }
+        before.push(line);
+    }
+}
+
+/// The base URL `roster serve` prints once it listens (`Roster is listening on …`).
+pub(crate) fn listening_address(child: &mut Child, patience: Duration) -> Option<String> {
+    let (line, _) = read_until(child, patience, |line| line.starts_with("Roster is listening on "))?;
+    Some(line.trim_start_matches("Roster is listening on ").trim().to_owned())
+}

@@ -1,0 +1,27 @@
+//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19): real
+//! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk
+//! or race each other on one database, and the directory must come out whole.
+//!
+//! Every test takes [`support::exclusive`] first, so they run one at a time: they measure
+//! latency bounds and start several processes each, and the machine has few cores.
+//! `ROSTER_CHAOS_SCALE` (default 1) multiplies rounds and sizes; `cargo xtask chaos` runs
+//! this binary at a larger scale.
+
+mod admin_restore;
+mod api;
+mod backend;
+mod full_disk;
+mod inspect;
+mod kill_purge;
+mod kill_restore;
+mod pg_cluster;
+mod pg_outage;
+#[path = "../common/process.rs"]
+mod process;
+mod replicas;
+mod seed;
+mod server;
+mod stalled_purge;
+mod support;
+mod time_zones;
+mod write_storm;

@@ -1,0 +1,103 @@
+//! A real `roster serve` process: started on a port the kernel picks, ready once it
+//! prints its address, and stopped with SIGKILL as a crash would. Its log is kept under
+//! the target directory so a failing test can be read afterwards.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The organisation's domain in every fault test.
+pub(crate) const DOMAIN: &str = "faults.example.com";
+
+/// A running `roster serve`; killed on drop if still running.
+#[derive(Debug)]
+pub(crate) struct Server {
+    child: Child,
+    pub(crate) base: String,
+}
+
+/// The binary, with no `ROSTER_*` setting inherited from the test's environment.
+pub(crate) fn roster() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ROSTER_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn log_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faults-logs");
+    std::fs::create_dir_all(&dir).expect("the log directory");
+    dir.join(format!("{name}-{}.log", uuid::Uuid::new_v4().simple()))
+}
+
+impl Server {
+    /// Starts `roster serve` with the storage flags and a purge interval (`"1s"`, `"1h"`).
+    pub(crate) fn start(name: &str, storage: &[String], purge_interval: &str) -> Server {
+        Server::start_with_env(name, storage, purge_interval, &[])
+    }
+
+    /// Like [`Server::start`], with extra environment variables (such as `TZ`).
+    pub(crate) fn start_with_env(name: &str, storage: &[String], purge_interval: &str, env: &[(&str, &str)]) -> Server {
+        let log = log_path(name);
+        let log_file = std::fs::File::create(&log).expect("the server log");
+        let mut child = roster()
+            .arg("serve")
+            .args(storage)
+            .args(["--domain", DOMAIN, "--listen", "127.0.0.1:0"])
+            .args(["--purge-interval", purge_interval, "--mail-interval", "1h"])
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .expect("roster serve starts");
+        match listening_address(&mut child) {
+            Some(base) => {
+                println!("roster serve {name} at {base}, log in {}", log.display());
+                Server { child, base }
+            }
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let text = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("roster serve did not start; its log ({}):\n{text}", log.display());
+            }
+        }
+    }
+
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `signal` (`"STOP"`, `"CONT"`) to the process with kill(1).
+    pub(crate) fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill(1) runs");
+        assert!(status.success(), "kill -{signal} {}", self.child.id());
+    }
+
+    /// SIGKILL, then reap the process.
+    pub(crate) fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads stdout until `Roster is listening on http://…` (at most 120 s of silence).
+fn listening_address(child: &mut Child) -> Option<String> {
+    crate::process::listening_address(child, Duration::from_secs(120))
+}
