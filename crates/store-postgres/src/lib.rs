@@ -82,7 +82,7 @@ pub(crate) fn classify(error: sqlx::Error) -> StoreError {
                     Some(other) => Constraint::Other(other.to_owned()),
                     None => Constraint::Other(db.message().to_owned()),
                 }),
-                "40001" | "40P01" | "57P01" | "57P02" | "57P03" => StoreError::Unavailable(db.to_string()),
+                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03" => StoreError::Unavailable(db.to_string()),
                 _ if code.starts_with("08") || code.starts_with("53") => StoreError::Unavailable(db.to_string()),
                 _ => StoreError::Other(db.to_string()),
             }
@@ -101,6 +101,13 @@ pub(crate) fn classify(error: sqlx::Error) -> StoreError {
         other => StoreError::Other(other.to_string()),
     }
 }
+
+/// Limits on every session, so one stalled process (frozen, swapped out, stopped in a
+/// debugger) cannot hold its locks for long: PostgreSQL ends a session that sits inside a
+/// transaction for 5 s without sending anything (its transaction rolls back whole), and a
+/// statement waiting more than 10 s for a lock gives up as `Unavailable` (503) instead of
+/// hanging. Roster never waits on anything but the database inside a transaction.
+const SESSION_LIMITS: [(&str, &str); 2] = [("idle_in_transaction_session_timeout", "5s"), ("lock_timeout", "10s")];
 
 /// A directory in a PostgreSQL database, shared by any number of processes.
 #[derive(Debug, Clone)]
@@ -143,6 +150,7 @@ impl PgStore {
     }
 
     async fn open(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let options = options.options(SESSION_LIMITS);
         let pool = pool(&options, MAX_CONNECTIONS).await?;
         sqlx::migrate!().run(&pool).await.map_err(|e| classify(e.into()))?;
         let mut tx = pool.begin().await.map_err(classify)?;
