@@ -26,6 +26,7 @@ struct ConfigFile {
     organization: Option<String>,
     mail_interval: Option<String>,
     trusted_proxies: Option<Vec<String>>,
+    rate_limit: Option<u32>,
     smtp: Option<SmtpFile>,
 }
 
@@ -97,6 +98,8 @@ pub struct ServeSettings {
     pub mail: MailSettings,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Requests per bearer token and process; `None` when turned off.
+    pub rate_limit: Option<roster_http::throttle::RateLimit>,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -123,6 +126,19 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         purge_interval,
         mail: mail_settings(args, &file, |key| std::env::var(key).ok())?,
         trusted_proxies: trusted_proxies(args, &file)?,
+        rate_limit: rate_limit(args.rate_limit.or(file.rate_limit)),
+    })
+}
+
+/// `per_second` requests a second with bursts of twice that (1000 by default); 0 is off.
+fn rate_limit(per_second: Option<u32>) -> Option<roster_http::throttle::RateLimit> {
+    let Some(per_second) = per_second else {
+        return Some(roster_http::throttle::RateLimit::DEFAULT);
+    };
+    let per_second = std::num::NonZeroU32::new(per_second)?;
+    Some(roster_http::throttle::RateLimit {
+        per_second,
+        burst: per_second.saturating_mul(std::num::NonZeroU32::MIN.saturating_add(1)),
     })
 }
 
@@ -274,6 +290,15 @@ fn redact_password(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rate_limit_defaults_to_a_thousand_a_second_and_zero_turns_it_off() {
+        use roster_http::throttle::RateLimit;
+        assert_eq!(rate_limit(None), Some(RateLimit::DEFAULT));
+        assert_eq!(rate_limit(Some(0)), None);
+        let five = rate_limit(Some(5)).unwrap();
+        assert_eq!((five.per_second.get(), five.burst.get()), (5, 10));
+    }
 
     #[test]
     fn intervals_and_redaction() {

@@ -6,7 +6,7 @@ use crate::cli::ServeArgs;
 use crate::{mail_job, purge_job, settings, storage};
 use anyhow::{Context, Result};
 use directory::{Directory, Error, SystemClock};
-use roster_http::throttle::{RateLimit, Throttle};
+use roster_http::throttle::Throttle;
 use roster_web::WebConfig;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -40,7 +40,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         trusted_proxies: settings.trusted_proxies.clone(),
         ..WebConfig::default()
     };
-    let throttle = Throttle::new(Some(RateLimit::DEFAULT));
+    let throttle = Throttle::new(settings.rate_limit);
     let app = crate::app(directory, throttle, web);
     axum::serve(
         listener,

@@ -1,4 +1,4 @@
-//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19): real
+//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19, T38): real
 //! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk
 //! or race each other on one database, and the directory must come out whole.
 //!
@@ -23,5 +23,6 @@ mod seed;
 mod server;
 mod stalled_purge;
 mod support;
+mod throttling;
 mod time_zones;
 mod write_storm;
