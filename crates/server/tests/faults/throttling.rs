@@ -41,15 +41,29 @@ async fn a_token_past_its_budget_gets_429_while_other_tokens_and_replicas_answer
         statuses.push(answer.status.as_u16());
     }
     let refused = statuses.iter().filter(|s| **s == 429).count();
-    assert!(refused > 0, "the budget of {} at once was not enforced: {statuses:?}", 2 * RATE);
+    assert!(
+        refused > 0,
+        "the budget of {} at once was not enforced: {statuses:?}",
+        2 * RATE
+    );
     assert!(statuses[..2 * RATE as usize].iter().all(|s| *s == 200), "{statuses:?}");
     let seconds: u32 = retry_after.expect("Retry-After").parse().expect("whole seconds");
     assert!((1..=60).contains(&seconds), "Retry-After {seconds}");
 
-    let other_token = Api::new(&first.base, &quiet, timeout).get("/v1.0/users?$top=1").await.unwrap();
+    let other_token = Api::new(&first.base, &quiet, timeout)
+        .get("/v1.0/users?$top=1")
+        .await
+        .unwrap();
     assert_eq!(other_token.status, StatusCode::OK, "another token on the same replica");
-    let other_replica = Api::new(&second.base, &busy, timeout).get("/v1.0/users?$top=1").await.unwrap();
-    assert_eq!(other_replica.status, StatusCode::OK, "the same token on the other replica");
+    let other_replica = Api::new(&second.base, &busy, timeout)
+        .get("/v1.0/users?$top=1")
+        .await
+        .unwrap();
+    assert_eq!(
+        other_replica.status,
+        StatusCode::OK,
+        "the same token on the other replica"
+    );
     drop((first, second));
     backend.clean_up().await;
 }
