@@ -64,23 +64,27 @@ impl Backend {
         dir.path().join("roster.db")
     }
 
-    /// Brings PostgreSQL's planner statistics up to date after a bulk seeding, as its
-    /// autovacuum daemon does within a minute or so on a live server: without them the
-    /// planner takes 100,000 freshly written rows for an empty table. SQLite keeps no
-    /// statistics unless asked, and Roster does not ask, so it is left as it is.
+    /// Brings PostgreSQL's statistics and visibility map up to date after a bulk seeding,
+    /// as its autovacuum daemon does within a minute or so on a live server: without them
+    /// the planner takes 100,000 freshly written rows for an empty table, and counts cannot
+    /// use index-only scans. SQLite keeps no statistics unless asked, and Roster does not
+    /// ask, so it is left as it is.
     pub(crate) async fn settle(&self) -> Result<()> {
+        use sqlx::Connection;
         let Backend::Postgres { url } = self else {
             return Ok(());
         };
-        let pool = sqlx::PgPool::connect(url)
+        let mut connection = sqlx::PgConnection::connect(url)
             .await
             .with_context(|| format!("cannot connect to PostgreSQL at {url}"))?;
-        let statement = format!("SET search_path TO {PG_SCHEMA}; ANALYZE");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-            .execute(&pool)
-            .await
-            .context("cannot analyze the bench schema")?;
-        pool.close().await;
+        // Two statements: VACUUM cannot run inside the transaction a multi-statement query is.
+        for statement in [format!("SET search_path TO {PG_SCHEMA}"), "VACUUM ANALYZE".to_owned()] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&mut connection)
+                .await
+                .context("cannot vacuum and analyze the bench schema")?;
+        }
+        connection.close().await?;
         Ok(())
     }
 
