@@ -3,16 +3,11 @@
 //! `Retry-After`, so the client retries), the other commits, and nothing of the aborted
 //! one remains: no half-written change, no duplicate.
 
-use directory::password::{self, Password};
+mod support;
+
 use directory::store::{Store, StoreError};
-use directory::upn::UserPrincipalName;
 use directory::user::User;
 use store_postgres::PgStore;
-use time::macros::datetime;
-
-fn url() -> String {
-    std::env::var("ROSTER_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
 
 fn renamed(user: &User, name: &str) -> User {
     let mut user = user.clone();
@@ -22,16 +17,9 @@ fn renamed(user: &User, name: &str) -> User {
 
 #[tokio::test]
 async fn a_deadlock_aborts_one_transaction_as_unavailable_and_the_other_commits() {
-    let schema = format!("roster_t_{}", uuid::Uuid::new_v4().simple());
-    let store = PgStore::connect_in_schema(&url(), &schema).await.unwrap();
-    let hash = password::hash(&Password::parse("a long enough passphrase", None).unwrap());
-    let created = datetime!(2026-01-05 09:00:00 UTC);
-    let a = User::new(UserPrincipalName::parse("a@contoso.com").unwrap(), "A", created);
-    let b = User::new(UserPrincipalName::parse("b@contoso.com").unwrap(), "B", created);
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_user(&a, &hash).await.unwrap();
-    tx.insert_user(&b, &hash).await.unwrap();
-    tx.commit().await.unwrap();
+    let schema = support::fresh_schema();
+    let store = PgStore::connect_in_schema(&support::url(), &schema).await.unwrap();
+    let [a, b] = <[User; 2]>::try_from(support::users(&store, &["a", "b"]).await).unwrap();
 
     let mut first = store.begin().await.unwrap();
     let mut second = store.begin().await.unwrap();
@@ -61,10 +49,5 @@ async fn a_deadlock_aborts_one_transaction_as_unavailable_and_the_other_commits(
     );
     assert_eq!(read.count_users().await.unwrap(), 2);
     drop(read);
-    let pool = sqlx::PgPool::connect(&url()).await.unwrap();
-    let drop_schema = format!("DROP SCHEMA {schema} CASCADE");
-    sqlx::query(sqlx::AssertSqlSafe(drop_schema))
-        .execute(&pool)
-        .await
-        .unwrap();
+    support::drop_schema(&schema).await;
 }

@@ -2,29 +2,18 @@
 //! the idle session after 5 s, its transaction rolls back whole, and another process's
 //! write on the same row goes through instead of waiting for ever.
 
-use directory::password::{self, Password};
+mod support;
+
 use directory::store::Store;
-use directory::upn::UserPrincipalName;
-use directory::user::User;
 use std::time::{Duration, Instant};
 use store_postgres::PgStore;
-use time::macros::datetime;
-
-fn url() -> String {
-    std::env::var("ROSTER_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
 
 #[tokio::test]
 async fn a_stalled_transaction_is_ended_and_rolled_back_so_others_proceed() {
-    let schema = format!("roster_t_{}", uuid::Uuid::new_v4().simple());
-    let stalled = PgStore::connect_in_schema(&url(), &schema).await.unwrap();
-    let other = PgStore::connect_in_schema(&url(), &schema).await.unwrap();
-    let hash = password::hash(&Password::parse("a long enough passphrase", None).unwrap());
-    let created = datetime!(2026-01-05 09:00:00 UTC);
-    let ada = User::new(UserPrincipalName::parse("ada@contoso.com").unwrap(), "Ada", created);
-    let mut tx = stalled.begin().await.unwrap();
-    tx.insert_user(&ada, &hash).await.unwrap();
-    tx.commit().await.unwrap();
+    let schema = support::fresh_schema();
+    let stalled = PgStore::connect_in_schema(&support::url(), &schema).await.unwrap();
+    let other = PgStore::connect_in_schema(&support::url(), &schema).await.unwrap();
+    let ada = support::users(&stalled, &["ada"]).await.remove(0);
 
     let mut frozen = stalled.begin().await.unwrap();
     let mut half_done = ada.clone();
@@ -56,10 +45,5 @@ async fn a_stalled_transaction_is_ended_and_rolled_back_so_others_proceed() {
         "nothing of the stalled one remains"
     );
     drop(read);
-    let pool = sqlx::PgPool::connect(&url()).await.unwrap();
-    let drop_schema = format!("DROP SCHEMA {schema} CASCADE");
-    sqlx::query(sqlx::AssertSqlSafe(drop_schema))
-        .execute(&pool)
-        .await
-        .unwrap();
+    support::drop_schema(&schema).await;
 }
