@@ -3,22 +3,14 @@
 //! dropped an edited record or a cut-off tail fails with a message naming the break; text
 //! recorded as given (CR, LF, ANSI escapes in a typed sign-in name) prints escaped (T35).
 
+#[path = "common/process.rs"]
+mod process;
+
 use sqlx::Connection;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn roster(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roster"))
-        .args(args)
-        .env_remove("ROSTER_DATA_DIR")
-        .env_remove("ROSTER_DATABASE_URL")
-        .output()
-        .expect("the roster binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use process::{run_roster as roster, text};
 
 fn verify(dir: &str, extra: &[&str]) -> Output {
     let mut args = vec!["audit", "verify", "--data-dir", dir];

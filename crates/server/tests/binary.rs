@@ -7,21 +7,10 @@ mod process;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-fn roster(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roster"))
-        .args(args)
-        .env_remove("ROSTER_DATA_DIR")
-        .env_remove("ROSTER_DATABASE_URL")
-        .output()
-        .expect("the roster binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use process::{run_roster as roster, text};
 
 fn dir_arg(dir: &Path) -> String {
     dir.display().to_string()

@@ -10,20 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use process::text;
 
 /// A `roster` command with nothing inherited that would change what it talks to.
 fn roster_command(config: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
+    let mut command = process::roster();
     command.env("ROSTER_CLI_CONFIG", config);
     for name in [
-        "ROSTER_TOKEN",
-        "ROSTER_SERVER",
-        "ROSTER_DATA_DIR",
-        "ROSTER_DATABASE_URL",
-        "ROSTER_CONFIG",
         "http_proxy",
         "HTTP_PROXY",
         "https_proxy",

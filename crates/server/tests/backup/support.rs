@@ -9,16 +9,12 @@ use std::time::Duration;
 /// The schema the PostgreSQL tests keep Roster in (the restore recreates it by name).
 pub(crate) const PG_SCHEMA: &str = "roster_bk";
 
-pub(crate) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+pub(crate) use crate::process::text;
 
-/// `roster` with nothing inherited that would change which database it uses.
+/// `roster` with nothing inherited that would change which database it uses, nor its log.
 pub(crate) fn roster_command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
-    for name in ["ROSTER_DATA_DIR", "ROSTER_DATABASE_URL", "ROSTER_CONFIG", "RUST_LOG"] {
-        command.env_remove(name);
-    }
+    let mut command = crate::process::roster();
+    command.env_remove("RUST_LOG");
     command
 }
 

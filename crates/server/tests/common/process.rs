@@ -1,12 +1,35 @@
-//! What a child process prints, for tests that start `roster serve` or a helper server:
-//! its stdout is drained on a thread, so the child never blocks on a full pipe, and read
-//! here line by line until the line a test waits for.
+//! Running the built `roster` binary from tests: a command that inherits no `ROSTER_*`
+//! setting, its output as text, and what a child prints (for `roster serve` or a helper
+//! server): its stdout is drained on a thread, so the child never blocks on a full pipe,
+//! and read here line by line until the line a test waits for.
 #![allow(dead_code)] // each test binary uses its part
 
 use std::io::{BufRead, BufReader};
-use std::process::Child;
+use std::process::{Child, Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
+
+/// The built `roster` binary with no `ROSTER_*` variable inherited from the test's
+/// environment, so it uses only the settings a test gives it.
+pub(crate) fn roster() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ROSTER_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Runs `roster <args>` to the end.
+pub(crate) fn run_roster(args: &[&str]) -> Output {
+    roster().args(args).output().expect("the roster binary runs")
+}
+
+/// Output bytes as text (lossily).
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
 
 /// Reads the child's stdout until a line matches; returns it with the lines before it, or
 /// `None` when the child goes quiet for `patience` (or ends) first.

@@ -3,7 +3,7 @@
 //! the target directory so a failing test can be read afterwards.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 /// The organisation's domain in every fault test.
@@ -16,16 +16,7 @@ pub(crate) struct Server {
     pub(crate) base: String,
 }
 
-/// The binary, with no `ROSTER_*` setting inherited from the test's environment.
-pub(crate) fn roster() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("ROSTER_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
+pub(crate) use crate::process::roster;
 
 fn log_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faults-logs");

@@ -126,15 +126,7 @@ pub(crate) struct Roster {
     token: String,
 }
 
-fn roster() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_roster"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("ROSTER_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
+use crate::process::roster;
 
 impl Roster {
     pub(crate) fn init(base: &Path) -> Roster {
