@@ -63,28 +63,32 @@ struct Body {
     footer: String,
 }
 
+/// The HTML layout of a [`Body`] (its fields reach the template through `Deref`).
 #[derive(Template)]
 #[template(path = "mail.html")]
 struct HtmlMail<'a> {
-    lang: &'a str,
-    subject: &'a str,
-    greeting: &'a Option<String>,
-    paragraphs: &'a [String],
-    action: &'a Option<Action>,
-    table: &'a Option<Table>,
-    closing: &'a [String],
-    footer: &'a str,
+    body: &'a Body,
 }
 
+/// The plain-text layout of the same [`Body`].
 #[derive(Template)]
 #[template(path = "mail.txt")]
 struct TextMail<'a> {
-    greeting: &'a Option<String>,
-    paragraphs: &'a [String],
-    action: &'a Option<Action>,
-    table: &'a Option<Table>,
-    closing: &'a [String],
-    footer: &'a str,
+    body: &'a Body,
+}
+
+impl std::ops::Deref for HtmlMail<'_> {
+    type Target = Body;
+    fn deref(&self) -> &Body {
+        self.body
+    }
+}
+
+impl std::ops::Deref for TextMail<'_> {
+    type Target = Body;
+    fn deref(&self) -> &Body {
+        self.body
+    }
 }
 
 /// Renders a queued message in its language.
@@ -96,26 +100,8 @@ pub fn render(message: &OutboxMessage) -> Result<Rendered, askama::Error> {
         Notification::PurgeReminder(reminder) => purge_reminder(lang, reminder),
         Notification::PasswordLink(notice) => password_link(lang, notice),
     };
-    let html = HtmlMail {
-        lang: body.lang,
-        subject: &body.subject,
-        greeting: &body.greeting,
-        paragraphs: &body.paragraphs,
-        action: &body.action,
-        table: &body.table,
-        closing: &body.closing,
-        footer: &body.footer,
-    }
-    .render()?;
-    let text = TextMail {
-        greeting: &body.greeting,
-        paragraphs: &body.paragraphs,
-        action: &body.action,
-        table: &body.table,
-        closing: &body.closing,
-        footer: &body.footer,
-    }
-    .render()?;
+    let html = HtmlMail { body: &body }.render()?;
+    let text = TextMail { body: &body }.render()?;
     Ok(Rendered {
         lang,
         subject: body.subject,
