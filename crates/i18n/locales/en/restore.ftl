@@ -9,6 +9,10 @@ restore-list-count = { $count ->
     [one] One deleted user
    *[other] { $count } deleted users
 }
+restore-list-count-more = { $count ->
+    [one] More than one deleted user matches
+   *[other] More than { $count } deleted users match
+}
 restore-search-label = Search by name or user name
 restore-search-button = Search
 restore-paging = Pages

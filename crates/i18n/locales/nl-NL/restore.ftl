@@ -9,6 +9,10 @@ restore-list-count = { $count ->
     [one] Eén verwijderde gebruiker
    *[other] { $count } verwijderde gebruikers
 }
+restore-list-count-more = { $count ->
+    [one] Meer dan één verwijderde gebruiker gevonden
+   *[other] Meer dan { $count } verwijderde gebruikers gevonden
+}
 restore-search-label = Zoeken op naam of gebruikersnaam
 restore-search-button = Zoeken
 restore-paging = Pagina's

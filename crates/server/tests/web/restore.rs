@@ -417,6 +417,26 @@ async fn a_restore_without_the_sessions_csrf_token_is_refused_and_changes_nothin
 }
 
 #[tokio::test]
+async fn a_search_past_one_page_says_more_than_instead_of_counting() {
+    let app = WebApp::spawn().await;
+    for (alias, name) in [("ada.one", "Ada One"), ("ada.two", "Ada Two"), ("bob", "Bob Other")] {
+        let user = app.user(alias, name, &[]).await;
+        delete(&app, &user).await;
+    }
+    let mut admin = app.signed_in("ga").await;
+    let paged = admin.get("/admin/deleted-users?q=ada&top=1").await;
+    assert_eq!(text_at(&paged, "deleted-count"), "More than one deleted user matches");
+    let whole = admin.get("/admin/deleted-users?q=ada&top=5").await;
+    assert_eq!(text_at(&whole, "deleted-count"), "2 deleted users");
+    let everyone = admin.get("/admin/deleted-users?top=1").await;
+    assert_eq!(
+        text_at(&everyone, "deleted-count"),
+        "3 deleted users",
+        "without a search the count is exact"
+    );
+}
+
+#[tokio::test]
 async fn the_list_searches_by_name_or_user_name_and_pages() {
     let app = WebApp::spawn().await;
     let ada = app.user("ada", "Ada Lovelace", &[]).await;
