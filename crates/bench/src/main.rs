@@ -8,6 +8,7 @@
 //! cargo build --release -p roster -p roster-bench
 //! target/release/roster-bench --report bench-results.md      # the full run, 100,000 users
 //! target/release/roster-bench --quick                        # 1,000 users, about a minute
+//! target/release/roster-bench --only pages,bulk               # the same seeding, fewer parts
 //! ```
 
 mod backend;
@@ -23,7 +24,7 @@ mod stats;
 use anyhow::{Context, Result, bail};
 use backend::Backend;
 use clap::{Parser, ValueEnum};
-use plan::Plan;
+use plan::{Part, Plan};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +59,9 @@ struct Args {
     /// The `roster` binary to serve; by default the one beside this binary.
     #[arg(long)]
     roster: Option<PathBuf>,
+    /// Measure only these parts (comma-separated); the seeding is the same.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Part>,
     /// Also write the Markdown report to this file.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -66,13 +70,14 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let plan = if args.smoke {
+    let mut plan = if args.smoke {
         Plan::smoke()
     } else if args.quick {
         Plan::quick()
     } else {
         Plan::full(args.users)
     };
+    plan.only = args.only.clone();
     let roster = roster_binary(args.roster.as_deref())?;
     let mut rows = Vec::new();
     if matches!(args.backend, Which::Sqlite | Which::Both) {

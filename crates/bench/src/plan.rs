@@ -1,6 +1,21 @@
 //! How big a run is: the full run of issue 7 (100,000 users), `--quick`, or the tiny
 //! `--smoke` run CI uses to keep the tool working.
 
+/// The parts of a run, in the order they run; `--only` picks some of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Part {
+    /// Create, delete and restore one at a time and in parallel, at each bin size.
+    Lifecycle,
+    /// The Graph pages of the deleted users.
+    Pages,
+    /// The admin center's pages.
+    Admin,
+    /// The two bulk restores.
+    Bulk,
+    /// The purge, and the API while it runs.
+    Purge,
+}
+
 /// The sizes of one run.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -20,6 +35,8 @@ pub(crate) struct Plan {
     pub(crate) depth: usize,
     /// Users per bulk restore.
     pub(crate) bulk: usize,
+    /// The parts measured; empty means all of them.
+    pub(crate) only: Vec<Part>,
 }
 
 impl Plan {
@@ -36,6 +53,7 @@ impl Plan {
             repeats: 200,
             depth: (users / 200).max(1),
             bulk: (users / 10).clamp(1, 10_000),
+            only: Vec::new(),
         }
     }
 
@@ -50,6 +68,7 @@ impl Plan {
             repeats: 50,
             depth: 5,
             bulk: 200,
+            only: Vec::new(),
         }
     }
 
@@ -64,7 +83,13 @@ impl Plan {
             repeats: 3,
             depth: 1,
             bulk: 5,
+            only: Vec::new(),
         }
+    }
+
+    /// Whether this run measures `part`.
+    pub(crate) fn measures(&self, part: Part) -> bool {
+        self.only.is_empty() || self.only.contains(&part)
     }
 
     /// The bin the pages, bulk restores and purge work on.

@@ -3,7 +3,7 @@
 
 use crate::backend::Backend;
 use crate::client::Api;
-use crate::plan::Plan;
+use crate::plan::{Part, Plan};
 use crate::report::Row;
 use crate::scenarios::{admin_pages, bulk, lifecycle, pages, purge};
 use crate::seed::Seeder;
@@ -45,6 +45,9 @@ pub(crate) async fn backend(backend: &Backend, plan: &Plan, roster: &Path, log: 
         let added = seeder.deleted_users(bin.len(), size - bin.len()).await?;
         backend.settle().await?;
         bin.extend(added.iter().map(|id| id.to_string()));
+        if !plan.measures(Part::Lifecycle) {
+            continue;
+        }
         println!("{name}: bin at {size}; measuring the lifecycle");
         let one = lifecycle::run(&apis[..1], &format!("s{size}"), plan.serial, 1).await?;
         let many = lifecycle::run(&apis[1..], &format!("c{size}"), plan.concurrent, plan.workers).await?;
@@ -54,35 +57,49 @@ pub(crate) async fn backend(backend: &Backend, plan: &Plan, roster: &Path, log: 
     }
     rows.extend(growth_rows(name, &serial_medians));
 
-    println!("{name}: pages of the bin at {}", plan.bin_max());
-    for shape in pages::run(&apis[0], plan.depth, plan.repeats).await? {
-        let summary = shape.samples.summary();
-        let what = format!("page of 100 deleted, {} (bin {})", shape.name, plan.bin_max());
-        let met = summary.p99 <= Duration::from_millis(5);
-        rows.push(Row::latency(name, what, summary).target("p99 ≤ 5 ms", met));
+    if plan.measures(Part::Pages) {
+        rows.extend(page_rows(name, plan, &apis[0]).await?);
     }
-
-    rows.extend(admin_page_rows(name, plan, &seeder, &server.base).await?);
+    if plan.measures(Part::Admin) {
+        rows.extend(admin_page_rows(name, plan, &seeder, &server.base).await?);
+    }
     let users = plan.live + plan.bin_max();
     rows.push(memory_row(
         name,
         &server,
         &format!("{users} users, after the lifecycle and pages"),
     )?);
-    rows.extend(bulk_rows(name, plan, &apis[0], &bin).await?);
-    println!(
-        "{name}: peak RSS {:.0} MB after the bulk restores",
-        server.peak_rss()? as f64 / MB
-    );
-    seeder.deleted_users(bin.len(), 2 * plan.bulk).await?;
-    backend.settle().await?;
-    rows.extend(purge_rows(name, &seeder, &apis[0], &live).await?);
+    if plan.measures(Part::Bulk) {
+        rows.extend(bulk_rows(name, plan, &apis[0], &bin).await?);
+        println!(
+            "{name}: peak RSS {:.0} MB after the bulk restores",
+            server.peak_rss()? as f64 / MB
+        );
+        seeder.deleted_users(bin.len(), 2 * plan.bulk).await?;
+        backend.settle().await?;
+    }
+    if plan.measures(Part::Purge) {
+        rows.extend(purge_rows(name, &seeder, &apis[0], &live).await?);
+    }
     rows.push(memory_row(
         name,
         &server,
         &format!("{users} users, the whole run (bulk restores and purge too)"),
     )?);
     server.stop()?;
+    Ok(rows)
+}
+
+/// Issue 7's pages of 100 deleted users, one row per query shape.
+async fn page_rows(name: &'static str, plan: &Plan, api: &Api) -> Result<Vec<Row>> {
+    println!("{name}: pages of the bin at {}", plan.bin_max());
+    let mut rows = Vec::new();
+    for shape in pages::run(api, plan.depth, plan.repeats).await? {
+        let summary = shape.samples.summary();
+        let what = format!("page of 100 deleted, {} (bin {})", shape.name, plan.bin_max());
+        let met = summary.p99 <= Duration::from_millis(5);
+        rows.push(Row::latency(name, what, summary).target("p99 ≤ 5 ms", met));
+    }
     Ok(rows)
 }
 
