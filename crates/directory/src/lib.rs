@@ -44,6 +44,6 @@ pub mod views;
 mod directory;
 
 pub use caller::{Caller, Permission, Principal};
-pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use clock::{Clock, DatabaseClock, ManualClock, SystemClock, Timestamp};
 pub use directory::Directory;
 pub use error::{Code, Error, Kind, Result};

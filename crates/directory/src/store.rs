@@ -76,6 +76,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError>;
     /// A write transaction (on SQLite, `BEGIN IMMEDIATE` on the one writer connection).
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// The database server's own clock, when several processes share it (PostgreSQL);
+    /// `None` when the database is a file this process opens (SQLite).
+    async fn database_time(&self) -> Result<Option<Timestamp>, StoreError> {
+        Ok(None)
+    }
 }
 
 #[async_trait]

@@ -12,6 +12,7 @@
 //!   server over HTTP (Graph and Roster's bulk restore), as any client does.
 
 pub mod cli;
+pub mod clock_sync;
 pub mod commands;
 pub mod mail_job;
 pub mod purge_job;

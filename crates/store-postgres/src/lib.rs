@@ -213,4 +213,13 @@ impl Store for PgStore {
         let tx = self.pool.begin().await.map_err(classify)?;
         Ok(Box::new(SqlTx::new(tx)))
     }
+
+    /// The server's `clock_timestamp()`: the one clock every replica shares.
+    async fn database_time(&self) -> Result<Option<directory::Timestamp>, StoreError> {
+        let now: db_time::Stored = sqlx::query_scalar("SELECT clock_timestamp()")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(Some(db_time::from_db(now)?))
+    }
 }

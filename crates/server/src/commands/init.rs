@@ -5,13 +5,12 @@ use crate::settings::{self, InitSettings};
 use crate::storage::{self, Missing};
 use anyhow::{Result, bail};
 use directory::tenant::Initialized;
-use directory::{Directory, Error, SystemClock};
-use std::sync::Arc;
+use directory::Error;
 
 pub async fn run(args: InitArgs) -> Result<()> {
     let settings = settings::init(&args)?;
     let opened = storage::open_for_tool(&settings.database, Missing::Create).await?;
-    let directory = Directory::new(opened.store, Arc::new(SystemClock));
+    let (directory, _) = crate::clock_sync::directory(opened.store).await?;
     match directory
         .initialize(&settings.organization, settings.domain.clone())
         .await

@@ -12,14 +12,13 @@ use crate::cli::StorageArgs;
 use crate::settings;
 use crate::storage::{self, Missing};
 use anyhow::{Result, anyhow};
-use directory::{Directory, Error, SystemClock};
-use std::sync::Arc;
+use directory::{Directory, Error};
 
 /// A directory on the configured database, for a one-off command beside a running server.
 pub(crate) async fn open_directory(storage: &StorageArgs) -> Result<Directory> {
     let database = settings::storage(storage)?;
     let opened = storage::open_for_tool(&database, Missing::Refuse).await?;
-    Ok(Directory::new(opened.store, Arc::new(SystemClock)))
+    Ok(crate::clock_sync::directory(opened.store).await?.0)
 }
 
 /// Says what to do when the database holds no organisation yet.

@@ -5,17 +5,16 @@ use super::init::print_sign_in;
 use crate::cli::ServeArgs;
 use crate::{mail_job, purge_job, settings, storage};
 use anyhow::{Context, Result};
-use directory::{Directory, Error, SystemClock};
+use directory::{Directory, Error};
 use roster_http::throttle::Throttle;
 use roster_web::WebConfig;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub async fn run(args: ServeArgs) -> Result<()> {
     let settings = settings::serve(&args)?;
     let opened = storage::open_for_server(&settings.init.database).await?;
-    let directory = Directory::new(opened.store.clone(), Arc::new(SystemClock));
+    let (directory, clock) = crate::clock_sync::directory(opened.store.clone()).await?;
     match directory
         .initialize(&settings.init.organization, settings.init.domain.clone())
         .await
@@ -34,6 +33,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         settings.purge_interval,
         stopped.clone(),
     ));
+    let clock_sync = tokio::spawn(crate::clock_sync::run(clock, opened.store.clone(), stopped.clone()));
     let mail = tokio::spawn(mail_job::run(mail_job(&directory, &settings.mail).await?, stopped));
     let web = WebConfig {
         secure_cookies: serves_https(&directory).await?,
@@ -52,6 +52,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let _ = stop.send(true);
     let _ = purge.await;
     let _ = mail.await;
+    let _ = clock_sync.await;
     tracing::info!("stopped");
     Ok(())
 }

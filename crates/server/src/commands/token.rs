@@ -6,8 +6,7 @@ use crate::settings;
 use crate::storage::{self, Missing};
 use anyhow::{Context, Result, anyhow};
 use directory::role::{AdminRole, RoleSet};
-use directory::{Caller, Directory, Error, SystemClock};
-use std::sync::Arc;
+use directory::{Caller, Error};
 
 pub async fn issue(args: TokenIssueArgs) -> Result<()> {
     let database = settings::storage(&args.storage)?;
@@ -15,7 +14,7 @@ pub async fn issue(args: TokenIssueArgs) -> Result<()> {
     let lifetime = settings::parse_duration("expires-in", &args.expires_in)?;
     let lifetime = time::Duration::try_from(lifetime).context("the lifetime is too long")?;
     let opened = storage::open_for_tool(&database, Missing::Refuse).await?;
-    let directory = Directory::new(opened.store, Arc::new(SystemClock));
+    let (directory, _) = crate::clock_sync::directory(opened.store).await?;
     let issued = directory
         .issue_service_token(&Caller::system(), &args.name, roles, lifetime)
         .await

@@ -10,6 +10,7 @@
 mod admin_restore;
 mod api;
 mod backend;
+mod clock_skew;
 mod full_disk;
 mod inspect;
 mod kill_purge;

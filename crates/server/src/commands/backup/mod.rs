@@ -21,9 +21,8 @@ use crate::cli::{BackupArgs, RestoreBackupArgs};
 use crate::settings::{self, Database};
 use crate::storage::{self, Missing};
 use anyhow::{Context, Result, anyhow};
-use directory::{Caller, Directory, SystemClock};
+use directory::Caller;
 use facts::SnapshotFacts;
-use std::sync::Arc;
 
 pub async fn backup(args: BackupArgs) -> Result<()> {
     let database = settings::storage(&args.storage)?;
@@ -73,7 +72,7 @@ async fn open_and_verify(database: &Database) -> Result<SnapshotFacts> {
     let opened = storage::open_for_tool(database, Missing::Refuse)
         .await
         .context("the restored database does not open (was the backup made by another Roster version?)")?;
-    let directory = Directory::new(opened.store, Arc::new(SystemClock));
+    let (directory, _) = crate::clock_sync::directory(opened.store).await?;
     let report = directory
         .verify_audit_chain(&Caller::system(), None)
         .await
