@@ -76,6 +76,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError>;
     /// A write transaction (on SQLite, `BEGIN IMMEDIATE` on the one writer connection).
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// A write transaction for work that is done again when it is lost (the purge job):
+    /// its commit does not wait for the disk, so a power cut or a crash of the database
+    /// server may undo it, whole, as if it had not run yet. Every later ordinary commit
+    /// makes it durable too: the log is written in order.
+    async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
+        self.begin().await
+    }
     /// The database server's own clock, when several processes share it (PostgreSQL);
     /// `None` when the database is a file this process opens (SQLite).
     async fn database_time(&self) -> Result<Option<Timestamp>, StoreError> {

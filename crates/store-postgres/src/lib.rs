@@ -214,6 +214,17 @@ impl Store for PgStore {
         Ok(Box::new(SqlTx::new(tx)))
     }
 
+    /// `synchronous_commit = off` for this one transaction: its commit returns before its
+    /// WAL is flushed; a crash of the server may lose it whole, never a later commit.
+    async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(classify)?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await
+            .map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+
     /// The server's `clock_timestamp()`: the one clock every replica shares.
     async fn database_time(&self) -> Result<Option<directory::Timestamp>, StoreError> {
         let now: db_time::Stored = sqlx::query_scalar("SELECT clock_timestamp()")

@@ -164,12 +164,17 @@ impl SqliteStore {
 /// its commit (`SQLITE_FULL` on a full disk, an I/O error), SQLite may roll the transaction
 /// back itself; the `ROLLBACK` that follows then fails and sqlx still counts a transaction
 /// as open, so every later `BEGIN IMMEDIATE` on that connection would fail. Such a
-/// connection is closed instead, and the pool opens a fresh one. The ping waits until the
-/// dropped transaction's rollback has run.
+/// connection is closed instead, and the pool opens a fresh one. Putting the safety level
+/// back to FULL (a redoable transaction lowered it) runs after a dropped transaction's
+/// rollback, as the connection's worker takes commands in order, and fails inside a
+/// transaction, which closes the connection too.
 async fn reusable(connection: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
-    connection.ping().await?;
+    sqlx::raw_sql(FULL_SYNC).execute(&mut *connection).await?;
     Ok(!connection.is_in_transaction())
 }
+
+/// Every commit waits for the disk (`fdatasync` of the WAL), except a redoable one's.
+const FULL_SYNC: &str = "PRAGMA synchronous = FULL";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -180,6 +185,19 @@ impl Store for SqliteStore {
 
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
         let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(classify)?;
+        Ok(Box::new(SqlTx::new(tx)))
+    }
+
+    /// `synchronous = NORMAL` for this one transaction: in WAL mode its commit is not
+    /// synced, and the next synced commit (or checkpoint) makes it durable. The level
+    /// cannot change inside a transaction, so it is set just before, and put back to
+    /// FULL when the connection returns to the pool.
+    async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self
+            .writer
+            .begin_with("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
+            .await
+            .map_err(classify)?;
         Ok(Box::new(SqlTx::new(tx)))
     }
 }
@@ -202,6 +220,27 @@ mod tests {
             constraint("UNIQUE constraint failed: group_members.group_id, group_members.user_id"),
             Constraint::Other("group_members.group_id, group_members.user_id".into())
         );
+    }
+
+    /// The writer's safety level after each kind of transaction: FULL, whatever came before.
+    async fn writer_sync_level(store: &SqliteStore) -> i64 {
+        let mut writer = store.writer.acquire().await.unwrap();
+        sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_redoable_transaction_leaves_the_writer_syncing_every_commit() {
+        const FULL: i64 = 2;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
+        assert_eq!(writer_sync_level(&store).await, FULL);
+        store.begin_redoable().await.unwrap().commit().await.unwrap();
+        assert_eq!(writer_sync_level(&store).await, FULL, "after a commit");
+        drop(store.begin_redoable().await.unwrap());
+        assert_eq!(writer_sync_level(&store).await, FULL, "after a rollback");
     }
 
     #[test]

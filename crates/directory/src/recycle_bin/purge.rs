@@ -92,12 +92,17 @@ impl Directory {
             report
                 .purged
                 .extend(self.purge_batch(&caller, &due, cutoff, now).await?);
-            batch = next_batch(batch, started.elapsed());
+            let took = started.elapsed();
+            tracing::debug!(batch = due.len(), micros = took.as_micros() as u64, "purge batch");
+            batch = next_batch(batch, took);
             tokio::task::yield_now().await;
         }
     }
 
     /// Purges one batch in its own transaction and audits those it removed, in `due`'s order.
+    /// The transaction is redoable ([`crate::store::Store::begin_redoable`]): its commit
+    /// does not wait for the disk, and if a crash loses it, the users are still in the bin,
+    /// expired and unaudited, and the next run purges them.
     async fn purge_batch(
         &self,
         caller: &Caller,
@@ -105,7 +110,7 @@ impl Directory {
         cutoff: Timestamp,
         now: Timestamp,
     ) -> Result<Vec<UserId>, Error> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_redoable().await?;
         let mut purged = tx.purge_users(due, cutoff).await?;
         let order: HashMap<UserId, usize> = due.iter().enumerate().map(|(n, id)| (*id, n)).collect();
         purged.sort_by_key(|user| order.get(&user.id).copied());
