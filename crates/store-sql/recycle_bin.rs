@@ -2,13 +2,12 @@
 //! delete, release, restore and purge writes.
 
 use crate::codec::{corrupt, role_from_text, uuids_from_text};
-use crate::db_time;
 use crate::tx::Conn;
 use crate::users::{
-    LoadedUser, UserRow, insert_addresses, load, load_one, push_properties, replace_addresses, rewrite,
-    user_assignments, user_columns,
+    LoadedUser, PACKED_ADDRESSES, PackedUserRow, UserRow, insert_addresses, load, load_one, packed, push_properties,
+    replace_addresses, rewrite, unpack, user_assignments, user_columns,
 };
-use crate::{Db, classify};
+use crate::{Db, classify, db_time, dialect};
 use directory::address::{OwnerKind, ProxyAddresses};
 use directory::clock::Timestamp;
 use directory::group::GroupRef;
@@ -20,6 +19,7 @@ use directory::upn::UserPrincipalName;
 use directory::user::User;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// The deleted user a loaded row is, if it is deleted.
@@ -69,7 +69,9 @@ fn push_ids(query: &mut QueryBuilder<Db>, ids: &[UserId]) {
     }
 }
 
-/// Deleted users deleted after `not_before`, by `(deleted_at, id)`, after the cursor.
+/// Deleted users deleted after `not_before`, by `(deleted_at, id)`, after the cursor. The
+/// cursor's bound comes first: SQLite seeks with the first of two lower bounds on
+/// `deleted_at`, and a page deep in the bin must not scan it from the start.
 pub(crate) async fn deleted_users_page(
     c: &mut Conn,
     not_before: Timestamp,
@@ -94,8 +96,8 @@ pub(crate) async fn deleted_users_page(
             sqlx::query_as::<Db, UserRow>(concat!(
                 "SELECT ",
                 user_columns!(),
-                " FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1 \
-                 AND (deleted_at, id) > ($2, $3) ORDER BY deleted_at, id LIMIT $4"
+                " FROM users WHERE deleted_at >= $2 AND (deleted_at, id) > ($2, $3) \
+                 AND deleted_at IS NOT NULL AND deleted_at > $1 ORDER BY deleted_at, id LIMIT $4"
             ))
             .bind(db_time::to_db(not_before))
             .bind(db_time::to_db(at))
@@ -109,14 +111,23 @@ pub(crate) async fn deleted_users_page(
     Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
 }
 
-/// How many users were deleted after `not_before`.
+/// How many users were deleted after `not_before`: the bin's size, kept by triggers
+/// (migration 0010), less the users deleted at or before `not_before` that are still
+/// there (expired, not purged yet: few, counted on the `users_recycle_bin` index), so the
+/// 100,000 entries of a full bin are never counted one by one.
 pub(crate) async fn count_deleted_users(c: &mut Conn, not_before: Timestamp) -> Result<u64, StoreError> {
-    let count: i64 =
-        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1")
-            .bind(db_time::to_db(not_before))
-            .fetch_one(&mut *c)
-            .await
-            .map_err(classify)?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT (SELECT users FROM recycle_bin_size) + {} \
+             - (SELECT COUNT(*) FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1)",
+            dialect::PENDING_BIN_CHANGE
+        )
+    });
+    let count: i64 = sqlx::query_scalar::<Db, i64>(SQL.as_str())
+        .bind(db_time::to_db(not_before))
+        .fetch_one(&mut *c)
+        .await
+        .map_err(classify)?;
     u64::try_from(count).map_err(|e| StoreError::Other(format!("deleted user count {count}: {e}")))
 }
 
@@ -268,17 +279,59 @@ pub(crate) async fn mark_restored_all(c: &mut Conn, users: &[User]) -> Result<u6
         if ids.is_empty() {
             continue;
         }
-        let addresses: Vec<(UserId, &ProxyAddresses)> = chunk
-            .iter()
-            .filter(|user| ids.contains(&user.id))
-            .map(|user| (user.id, &user.proxy_addresses))
-            .collect();
-        delete_rows_of(c, "DELETE FROM proxy_addresses WHERE user_id IN (", &ids).await?;
-        insert_addresses(c, &addresses).await?;
+        let restored_users: Vec<&User> = chunk.iter().filter(|user| ids.contains(&user.id)).collect();
+        restore_addresses(c, &restored_users).await?;
         delete_rows_of(c, "DELETE FROM former_groups WHERE user_id IN (", &ids).await?;
         restored += ids.len() as u64;
     }
     Ok(restored)
+}
+
+/// Gives restored users their addresses, all reserved. A user whose stored addresses are
+/// already the ones it gets back (the usual case) keeps its rows, which are only reserved
+/// again; the others' rows are replaced. Rewriting rows that do not change would cost a
+/// delete and an insert in the table and each of its indexes, per address.
+async fn restore_addresses(c: &mut Conn, users: &[&User]) -> Result<(), StoreError> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<UserId> = users.iter().map(|user| user.id).collect();
+    let stored = stored_addresses(c, &ids).await?;
+    let (kept, replaced): (Vec<&User>, Vec<&User>) = users.iter().partition(|user| {
+        let stored = stored.get(&user.id.0).map_or(&[][..], Vec::as_slice);
+        stored
+            .iter()
+            .cloned()
+            .eq(user.proxy_addresses.iter().map(ToString::to_string))
+    });
+    if !kept.is_empty() {
+        let kept: Vec<UserId> = kept.iter().map(|user| user.id).collect();
+        let mut query = QueryBuilder::<Db>::new("UPDATE proxy_addresses SET reserved = TRUE WHERE user_id IN (");
+        push_ids(&mut query, &kept);
+        query.push(") AND NOT reserved");
+        query.build().execute(&mut *c).await.map_err(classify)?;
+    }
+    if !replaced.is_empty() {
+        let ids: Vec<UserId> = replaced.iter().map(|user| user.id).collect();
+        delete_rows_of(c, "DELETE FROM proxy_addresses WHERE user_id IN (", &ids).await?;
+        let addresses: Vec<(UserId, &ProxyAddresses)> =
+            replaced.iter().map(|user| (user.id, &user.proxy_addresses)).collect();
+        insert_addresses(c, &addresses).await?;
+    }
+    Ok(())
+}
+
+/// The address rows of `ids`, in position order, by user.
+async fn stored_addresses(c: &mut Conn, ids: &[UserId]) -> Result<HashMap<Uuid, Vec<String>>, StoreError> {
+    let mut query = QueryBuilder::<Db>::new("SELECT user_id, address FROM proxy_addresses WHERE user_id IN (");
+    push_ids(&mut query, ids);
+    query.push(") ORDER BY user_id, position");
+    let rows: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    let mut stored: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for (id, address) in rows {
+        stored.entry(id).or_default().push(address);
+    }
+    Ok(stored)
 }
 
 /// Rewrites the rows of those of `users` that are deleted, making them active; returns them.
@@ -358,22 +411,114 @@ pub(crate) async fn purge_users(
         .collect()
 }
 
-/// `SELECT {columns} FROM {table} WHERE user_id IN (ids) ORDER BY {order}`, as rows of `T`.
-async fn rows_of_users<T>(c: &mut Conn, select: &str, ids: &[UserId], order: &str) -> Result<Vec<T>, StoreError>
-where
-    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
-{
-    let mut query = QueryBuilder::<Db>::new(select);
-    query.push(" WHERE user_id IN (");
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(id.0);
-    }
-    query.push(") ORDER BY ").push(order);
-    query.build_query_as().fetch_all(&mut *c).await.map_err(classify)
+/// A deleted user's former groups, licences and roles, each packed into one column (see
+/// [`packed`]) by a subquery on `users u`: `former_groups`, `licenses`, `roles`.
+fn packed_details() -> &'static str {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        let group = dialect::uuid_text("f.group_id");
+        let sku = dialect::uuid_text("l.sku_id");
+        format!(
+            "(SELECT string_agg({} || {}, '') FROM former_groups f WHERE f.user_id = u.id) AS former_groups, \
+             (SELECT string_agg({} || {}, '') FROM license_assignments l WHERE l.user_id = u.id) AS licenses, \
+             (SELECT string_agg({}, '') FROM role_assignments r WHERE r.user_id = u.id) AS roles",
+            packed(&group),
+            packed("f.display_name"),
+            packed(&sku),
+            packed("l.disabled_plans"),
+            packed("r.role"),
+        )
+    });
+    &COLUMNS
 }
 
-/// Former groups, licences and roles of many users, in three queries.
+/// The columns of [`DetailedUserRow`] after the user's own: addresses and details, packed.
+pub(crate) fn detailed_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| format!("{PACKED_ADDRESSES}, {}", packed_details()));
+    &COLUMNS
+}
+
+/// The packed details columns of a row ([`packed_details`]).
+#[derive(sqlx::FromRow)]
+struct PackedDetails {
+    former_groups: Option<String>,
+    licenses: Option<String>,
+    roles: Option<String>,
+}
+
+impl PackedDetails {
+    fn is_empty(&self) -> bool {
+        self.former_groups.is_none() && self.licenses.is_none() && self.roles.is_none()
+    }
+
+    /// The details, in the order the single reads give them: former groups by display
+    /// name (byte-wise on both backends) then id, licences by SKU id.
+    fn decode(self) -> Result<DeletedUserDetails, StoreError> {
+        let mut details = DeletedUserDetails::default();
+        for group in records(self.former_groups.as_deref(), 2)?.chunks_exact(2) {
+            details.former_groups.push(GroupRef {
+                id: GroupId(uuid_from_text(group[0])?),
+                display_name: group[1].to_owned(),
+            });
+        }
+        for license in records(self.licenses.as_deref(), 2)?.chunks_exact(2) {
+            details.licenses.push(LicenseAssignment {
+                sku_id: SkuId(uuid_from_text(license[0])?),
+                disabled_plans: uuids_from_text(license[1])?,
+            });
+        }
+        for role in records(self.roles.as_deref(), 1)? {
+            details.roles.insert(role_from_text(role)?);
+        }
+        details
+            .former_groups
+            .sort_unstable_by(|a, b| (a.display_name.as_bytes(), a.id.0).cmp(&(b.display_name.as_bytes(), b.id.0)));
+        details.licenses.sort_unstable_by_key(|license| license.sku_id.0);
+        Ok(details)
+    }
+}
+
+/// The fields of a packed list of records of `width` fields each.
+fn records(packed: Option<&str>, width: usize) -> Result<Vec<&str>, StoreError> {
+    let packed = packed.unwrap_or_default();
+    let fields = unpack(packed)?;
+    if fields.len() % width != 0 {
+        return Err(corrupt("packed details", packed));
+    }
+    Ok(fields)
+}
+
+fn uuid_from_text(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|e| corrupt("uuid", e))
+}
+
+/// A `users` row (as `u`) with its addresses, former groups, licences and roles, read by
+/// one statement ([`detailed_columns`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct DetailedUserRow {
+    #[sqlx(flatten)]
+    user: PackedUserRow,
+    #[sqlx(flatten)]
+    details: PackedDetails,
+}
+
+impl DetailedUserRow {
+    /// The deleted user and its details; `None` when the row is not a deleted user.
+    pub(crate) fn decode(self) -> Result<Option<(DeletedUser, DeletedUserDetails)>, StoreError> {
+        let Some(deleted) = deleted(self.user.decode()?) else {
+            return Ok(None);
+        };
+        Ok(Some((deleted, self.details.decode()?)))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IdDetails {
+    id: Uuid,
+    #[sqlx(flatten)]
+    details: PackedDetails,
+}
+
+/// Former groups, licences and roles of many users, in one query.
 pub(crate) async fn deleted_user_details(
     c: &mut Conn,
     ids: &[UserId],
@@ -382,42 +527,13 @@ pub(crate) async fn deleted_user_details(
     if ids.is_empty() {
         return Ok(details);
     }
-    let groups: Vec<(Uuid, Uuid, String)> = rows_of_users(
-        c,
-        "SELECT user_id, group_id, display_name FROM former_groups",
-        ids,
-        "user_id, display_name, group_id",
-    )
-    .await?;
-    for (user, group, display_name) in groups {
-        let group = GroupRef {
-            id: GroupId(group),
-            display_name,
-        };
-        details.entry(UserId(user)).or_default().former_groups.push(group);
-    }
-    let licenses: Vec<(Uuid, Uuid, String)> = rows_of_users(
-        c,
-        "SELECT user_id, sku_id, disabled_plans FROM license_assignments",
-        ids,
-        "user_id, sku_id",
-    )
-    .await?;
-    for (user, sku, plans) in licenses {
-        let license = LicenseAssignment {
-            sku_id: SkuId(sku),
-            disabled_plans: uuids_from_text(&plans)?,
-        };
-        details.entry(UserId(user)).or_default().licenses.push(license);
-    }
-    let roles: Vec<(Uuid, String)> =
-        rows_of_users(c, "SELECT user_id, role FROM role_assignments", ids, "user_id, role").await?;
-    for (user, role) in roles {
-        details
-            .entry(UserId(user))
-            .or_default()
-            .roles
-            .insert(role_from_text(&role)?);
+    let mut query = QueryBuilder::<Db>::new("SELECT u.id, ");
+    query.push(packed_details()).push(" FROM users u WHERE u.id IN (");
+    push_ids(&mut query, ids);
+    query.push(")");
+    let rows: Vec<IdDetails> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    for row in rows.into_iter().filter(|row| !row.details.is_empty()) {
+        details.insert(UserId(row.id), row.details.decode()?);
     }
     Ok(details)
 }

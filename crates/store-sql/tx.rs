@@ -109,7 +109,7 @@ impl ReadTx for SqlTx {
         &mut self,
         not_before: Timestamp,
         query: &UserQuery,
-    ) -> Result<Vec<DeletedUser>, StoreError> {
+    ) -> Result<Vec<(DeletedUser, directory::recycle_bin::DeletedUserDetails)>, StoreError> {
         user_query::find_deleted_users(self.c(), not_before, query).await
     }
 

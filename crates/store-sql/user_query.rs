@@ -13,19 +13,20 @@
 //! - `proxyAddresses/any(p: …)` → `EXISTS (SELECT 1 FROM proxy_addresses p WHERE
 //!   p.user_id = u.id AND p.address_key …)`.
 //! - `$search` words → `k LIKE 'w%' OR k LIKE '% w%' OR …` for each word separator.
-//! - paging → `k >= $v AND (k, u.id) > ($v, $id) ORDER BY k, u.id` (`<=`, `<`, `DESC` when
-//!   descending); for deleted users, inside `u.id IN (SELECT u.id … LIMIT n)`.
+//! - paging → `k >= $v AND (k, u.id) > ($v, $id) AND … ORDER BY k, u.id` (`<=`, `<`, `DESC`
+//!   when descending), the cursor first; for deleted users, inside
+//!   `u.id IN (SELECT u.id … LIMIT n)`.
 
 use crate::db_time::{self, Stored};
-use crate::recycle_bin::deleted;
+use crate::recycle_bin::{DetailedUserRow, detailed_columns};
 use crate::tx::Conn;
-use crate::users::{UserRow, load, user_columns};
+use crate::users::{PACKED_ADDRESSES, PackedUserRow, user_columns};
 use crate::{Db, classify};
 use directory::clock::Timestamp;
 use directory::query::{
     Comparison, Condition, Field, SortKey, SortValue, TextKey, TextTest, UserQuery, Value, WORD_SEPARATORS,
 };
-use directory::recycle_bin::DeletedUser;
+use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
 use directory::store::StoreError;
 use directory::user::User;
 use sqlx::QueryBuilder;
@@ -38,20 +39,25 @@ enum Scope {
     Deleted(Timestamp),
 }
 
-/// Active users matching the query, one page.
+/// Active users matching the query, one page, with their addresses: one statement.
 pub(crate) async fn find_users(c: &mut Conn, query: &UserQuery) -> Result<Vec<User>, StoreError> {
-    let rows = page(c, Scope::Active, query).await?;
-    Ok(load(c, rows).await?.into_iter().map(|loaded| loaded.user).collect())
+    let rows: Vec<PackedUserRow> = page(c, Scope::Active, query, PACKED_ADDRESSES).await?;
+    rows.into_iter().map(|row| Ok(row.decode()?.user)).collect()
 }
 
-/// Deleted users (deleted after `not_before`) matching the query, one page.
+/// Deleted users (deleted after `not_before`) matching the query, one page, with their
+/// addresses, former groups, licences and roles: one statement, one row per user.
 pub(crate) async fn find_deleted_users(
     c: &mut Conn,
     not_before: Timestamp,
     query: &UserQuery,
-) -> Result<Vec<DeletedUser>, StoreError> {
-    let rows = page(c, Scope::Deleted(not_before), query).await?;
-    Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
+) -> Result<Vec<(DeletedUser, DeletedUserDetails)>, StoreError> {
+    let rows: Vec<DetailedUserRow> = page(c, Scope::Deleted(not_before), query, detailed_columns()).await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        found.extend(row.decode()?);
+    }
+    Ok(found)
 }
 
 /// How many active users match.
@@ -59,27 +65,33 @@ pub(crate) async fn count_users(c: &mut Conn, condition: &Condition) -> Result<u
     count(c, Scope::Active, condition).await
 }
 
-/// How many deleted users (deleted after `not_before`) match.
+/// How many deleted users (deleted after `not_before`) match. Without a condition, the
+/// bin's kept size answers ([`crate::recycle_bin::count_deleted_users`]).
 pub(crate) async fn count_deleted_users(
     c: &mut Conn,
     not_before: Timestamp,
     condition: &Condition,
 ) -> Result<u64, StoreError> {
+    if matches!(condition, Condition::All(parts) if parts.is_empty()) {
+        return crate::recycle_bin::count_deleted_users(c, not_before).await;
+    }
     count(c, Scope::Deleted(not_before), condition).await
 }
 
-/// One page of rows. For deleted users the page's ids are picked first, in a subquery that
-/// indexes on `(key, id, deleted_at)` can answer alone, so a filter matching many users
-/// sorts small index tuples rather than whole rows, and only the page's rows are read.
-async fn page(c: &mut Conn, scope: Scope, query: &UserQuery) -> Result<Vec<UserRow>, StoreError> {
-    let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), " FROM users u WHERE "));
+/// One page of rows: the user columns, then `more` (columns computed on `users u`). For
+/// deleted users the page's ids are picked first, in a subquery that indexes on
+/// `(key, id, deleted_at)` can answer alone, so a filter matching many users sorts small
+/// index tuples rather than whole rows, and only the page's rows are read.
+async fn page<T>(c: &mut Conn, scope: Scope, query: &UserQuery, more: &str) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), ", "));
+    sql.push(more).push(" FROM users u WHERE ");
     let ids_first = matches!(scope, Scope::Deleted(_));
     if ids_first {
         sql.push("u.id IN (SELECT u.id FROM users u WHERE ");
     }
-    push_scope(&mut sql, scope);
-    sql.push(" AND ");
-    push_condition(&mut sql, &query.condition)?;
     let key = sort_column(query.sort.key);
     let (step, not_past, direction) = if query.sort.descending {
         ("<", "<=", "DESC")
@@ -88,21 +100,24 @@ async fn page(c: &mut Conn, scope: Scope, query: &UserQuery) -> Result<Vec<UserR
     };
     if let Some(cursor) = &query.after {
         // The first comparison lets any index on the key serve; the row comparison is exact.
-        sql.push(format_args!(" AND {key} {not_past} "));
+        // It comes before the scope: given two lower bounds on `deleted_at` (the cursor's and
+        // the retention's), SQLite seeks with the first one written, and a deep page must
+        // not scan every entry from the retention's bound up to its cursor.
+        sql.push(format_args!("{key} {not_past} "));
         push_sort_value(&mut sql, &cursor.value);
         sql.push(format_args!(" AND ({key}, u.id) {step} ("));
         push_sort_value(&mut sql, &cursor.value);
-        sql.push(", ").push_bind(cursor.id.0).push(")");
+        sql.push(", ").push_bind(cursor.id.0).push(") AND ");
     }
+    push_scope(&mut sql, scope);
+    sql.push(" AND ");
+    push_condition(&mut sql, &query.condition)?;
     sql.push(format_args!(" ORDER BY {key} {direction}, u.id {direction} LIMIT "))
         .push_bind(i64::from(query.limit));
     if ids_first {
         sql.push(format_args!(") ORDER BY {key} {direction}, u.id {direction}"));
     }
-    sql.build_query_as::<UserRow>()
-        .fetch_all(&mut *c)
-        .await
-        .map_err(classify)
+    sql.build_query_as::<T>().fetch_all(&mut *c).await.map_err(classify)
 }
 
 async fn count(c: &mut Conn, scope: Scope, condition: &Condition) -> Result<u64, StoreError> {

@@ -73,12 +73,79 @@ pub(crate) struct LoadedUser {
     pub(crate) addresses_released: bool,
 }
 
+/// A `users` row (as `u`) with its addresses in one column, packed ([`PACKED_ADDRESSES`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct PackedUserRow {
+    #[sqlx(flatten)]
+    row: UserRow,
+    addresses: Option<String>,
+}
+
+impl PackedUserRow {
+    /// Decodes the row and its addresses, put in their order.
+    pub(crate) fn decode(self) -> Result<LoadedUser, StoreError> {
+        let packed = self.addresses.as_deref().unwrap_or_default();
+        let fields = unpack(packed)?;
+        if fields.len() % 2 != 0 {
+            return Err(corrupt("packed addresses", packed));
+        }
+        let mut addresses = Vec::with_capacity(fields.len() / 2);
+        for pair in fields.chunks_exact(2) {
+            let position: i64 = pair[0].parse().map_err(|e| corrupt("address position", e))?;
+            addresses.push((position, pair[1]));
+        }
+        addresses.sort_unstable_by_key(|(position, _)| *position);
+        self.row.decode(addresses.into_iter().map(|(_, address)| address))
+    }
+}
+
+/// The column of a user's addresses with their positions, packed (see [`packed`]) by a
+/// subquery on `users u`, as `addresses`: a page reads its users and their addresses in one
+/// statement, one row per user.
+pub(crate) const PACKED_ADDRESSES: &str = "(SELECT string_agg(length(CAST(a.position AS TEXT)) || ':' || \
+     CAST(a.position AS TEXT) || length(a.address) || ':' || a.address, '') \
+     FROM proxy_addresses a WHERE a.user_id = u.id) AS addresses";
+
+/// `length(e) || ':' || e`: one text field of a packed list, which [`unpack`] reads back.
+/// Aggregated by `string_agg(…, '')` (SQLite and PostgreSQL alike), a subquery returns a
+/// whole list of texts in one column, whatever characters they hold. The list comes in no
+/// set order (an `ORDER BY` inside the aggregate costs SQLite a temporary b-tree per row),
+/// so it carries what the reader sorts it by.
+pub(crate) fn packed(expression: &str) -> String {
+    format!("length({expression}) || ':' || {expression}")
+}
+
+/// The fields of a packed list (see [`packed`]): each is its length in characters, a
+/// colon, and the text itself. The empty text is the empty list.
+pub(crate) fn unpack(packed: &str) -> Result<Vec<&str>, StoreError> {
+    let mut fields = Vec::new();
+    let mut rest = packed;
+    while !rest.is_empty() {
+        let (length, tail) = rest.split_once(':').ok_or_else(|| corrupt("packed list", packed))?;
+        let length: usize = length.parse().map_err(|e| corrupt("packed list", e))?;
+        let end = match length.checked_sub(1) {
+            None => 0,
+            Some(last) => {
+                let (at, c) = tail
+                    .char_indices()
+                    .nth(last)
+                    .ok_or_else(|| corrupt("packed list", packed))?;
+                at + c.len_utf8()
+            }
+        };
+        let (field, after) = tail.split_at(end);
+        fields.push(field);
+        rest = after;
+    }
+    Ok(fields)
+}
+
 impl UserRow {
-    fn decode(self, addresses: Vec<String>) -> Result<LoadedUser, StoreError> {
+    fn decode<'a>(self, addresses: impl IntoIterator<Item = &'a str>) -> Result<LoadedUser, StoreError> {
         let upn = UserPrincipalName::parse(&self.upn).map_err(|e| corrupt("user principal name", e))?;
         let proxy_addresses = addresses
-            .iter()
-            .map(|text| ProxyAddress::parse(text))
+            .into_iter()
+            .map(ProxyAddress::parse)
             .collect::<Result<Vec<_>, _>>()
             .and_then(ProxyAddresses::new)
             .map_err(|e| corrupt("proxy addresses", e))?;
@@ -137,7 +204,7 @@ pub(crate) async fn load(c: &mut Conn, rows: Vec<UserRow>) -> Result<Vec<LoadedU
     rows.into_iter()
         .map(|row| {
             let mine = addresses.remove(&row.id).unwrap_or_default();
-            row.decode(mine)
+            row.decode(mine.iter().map(String::as_str))
         })
         .collect()
 }
@@ -452,5 +519,18 @@ pub(crate) async fn rekey_if_pending(c: &mut Conn) -> Result<u64, StoreError> {
             .map_err(classify)?;
             rekeyed += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_lists_read_back_whatever_their_texts_hold() {
+        assert_eq!(unpack("").unwrap(), Vec::<&str>::new());
+        assert_eq!(unpack("0:3:a:b2:☃x").unwrap(), vec!["", "a:b", "☃x"]);
+        assert!(unpack("3:ab").is_err(), "too short");
+        assert!(unpack("x:ab").is_err(), "no length");
     }
 }

@@ -121,12 +121,13 @@ pub trait ReadTx: Send {
     /// How many deleted users were deleted after `not_before` (the restorable ones).
     async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError>;
     /// Deleted users deleted after `not_before` that satisfy the query's condition, in its
-    /// order, after its cursor, at most `query.limit` of them.
+    /// order, after its cursor, at most `query.limit` of them, each with its details (as
+    /// [`ReadTx::deleted_user_details`] reads them): a page of the bin in one read.
     async fn find_deleted_users(
         &mut self,
         not_before: Timestamp,
         query: &UserQuery,
-    ) -> Result<Vec<DeletedUser>, StoreError>;
+    ) -> Result<Vec<(DeletedUser, crate::recycle_bin::DeletedUserDetails)>, StoreError>;
     /// How many deleted users deleted after `not_before` satisfy the condition.
     async fn count_found_deleted_users(
         &mut self,
@@ -148,8 +149,8 @@ pub trait ReadTx: Send {
     ) -> Result<std::collections::HashMap<UserId, Vec<GroupRef>>, StoreError>;
     /// The groups a user belonged to when deleted, with their names then.
     async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError>;
-    /// Former groups, licences and roles of many users at once, in three queries rather
-    /// than three per user (the recycle bin's pages). Users with none are left out.
+    /// Former groups, licences and roles of many users at once, in one query rather than
+    /// three per user (the recycle bin's pages). Users with none are left out.
     async fn deleted_user_details(
         &mut self,
         ids: &[UserId],

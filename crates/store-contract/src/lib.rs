@@ -121,6 +121,8 @@ macro_rules! contract_tests {
             port::purge_deletes_once_and_cascades,
             port::tokens_round_trip_and_revoke,
             port::audit_events_round_trip_newest_first,
+            port::a_page_of_the_bin_reads_every_detail_as_the_single_reads_do,
+            port::the_bin_count_stays_exact_through_deletes_restores_purges_and_rollbacks,
             lifecycle::bulk_restore_reports_each_user_in_input_order_and_is_never_all_or_nothing,
             lifecycle::preview_reports_what_restore_would_do_and_changes_nothing,
             lifecycle::deleting_frees_the_name_and_keeps_everything_on_the_deleted_user,

@@ -4,12 +4,14 @@
 //! failure points at the adapter, not at a use case.
 
 mod addresses;
+mod bin;
 mod licenses;
 mod purge;
 mod records;
 mod users;
 
 pub use addresses::*;
+pub use bin::*;
 pub use licenses::*;
 pub use purge::*;
 pub use records::*;

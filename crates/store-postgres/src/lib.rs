@@ -6,7 +6,8 @@
 //! Timestamps are `TIMESTAMPTZ` (microsecond precision, the domain's precision).
 //!
 //! The SQL itself is shared with the SQLite adapter (`crates/store-sql`); this crate provides
-//! the hooks it uses: [`Db`], [`db_time`], [`classify`] and how transactions begin.
+//! the hooks it uses: [`Db`], [`db_time`], [`dialect`], [`classify`] and how transactions
+//! begin.
 
 #[path = "../../store-sql/apps.rs"]
 mod apps;
@@ -68,6 +69,20 @@ pub(crate) mod db_time {
     pub(crate) fn from_db(s: Stored) -> Result<Timestamp, StoreError> {
         Ok(s.to_offset(time::UtcOffset::UTC))
     }
+}
+
+/// The few SQL expressions that differ between the backends.
+pub(crate) mod dialect {
+    /// A UUID column as text that `Uuid::parse_str` reads (the hyphenated form).
+    pub(crate) fn uuid_text(column: &str) -> String {
+        format!("{column}::text")
+    }
+
+    /// What this transaction changed the recycle bin's size by and has not yet added to
+    /// `recycle_bin_size` (it does so at commit): the sum its triggers keep in a
+    /// transaction-local setting (migration 0010).
+    pub(crate) const PENDING_BIN_CHANGE: &str =
+        "COALESCE(NULLIF(current_setting('roster.recycle_bin_delta', true), ''), '0')::BIGINT";
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.

@@ -16,7 +16,8 @@
 //!   rely on.
 //!
 //! The SQL itself is shared with the PostgreSQL adapter (`crates/store-sql`); this crate
-//! provides the hooks it uses: [`Db`], [`db_time`], [`classify`] and how transactions begin.
+//! provides the hooks it uses: [`Db`], [`db_time`], [`dialect`], [`classify`] and how
+//! transactions begin.
 
 #[path = "../../store-sql/apps.rs"]
 mod apps;
@@ -82,6 +83,19 @@ pub(crate) mod db_time {
         Timestamp::from_unix_timestamp_nanos(i128::from(s) * 1000)
             .map_err(|e| StoreError::Other(format!("stored timestamp {s} is invalid: {e}")))
     }
+}
+
+/// The few SQL expressions that differ between the backends.
+pub(crate) mod dialect {
+    /// A UUID column as text that `Uuid::parse_str` reads: SQLite stores UUIDs as 16-byte
+    /// BLOBs, so 32 hex digits.
+    pub(crate) fn uuid_text(column: &str) -> String {
+        format!("hex({column})")
+    }
+
+    /// What this transaction changed the recycle bin's size by and has not yet added to
+    /// `recycle_bin_size`: nothing, as the triggers update it at once (migration 0010).
+    pub(crate) const PENDING_BIN_CHANGE: &str = "0";
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.

@@ -1,7 +1,7 @@
 //! Looking into the recycle bin: listing and reading deleted users with their purge date,
 //! time left, former groups, licences and roles; and releasing a deleted user's addresses.
 
-use super::{DeletedUser, DeletedUserView};
+use super::{DeletedUser, DeletedUserDetails, DeletedUserView};
 use crate::audit::AuditAction;
 use crate::caller::{Caller, Permission};
 use crate::clock::Timestamp;
@@ -49,21 +49,29 @@ impl Directory {
     ) -> Result<Page<DeletedUserView>, Error> {
         caller.authorize(Permission::ReadDirectory)?;
         query.check(true)?;
-        let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-        let fetch = UserQuery {
-            limit: limit + 1,
-            ..query.clone()
-        };
         let now = self.now();
         let mut tx = self.store.read().await?;
         let tenant = tenant_in(&mut *tx).await?;
-        let not_before = now - tenant.retention.duration();
-        let rows = tx.find_deleted_users(not_before, &fetch).await?;
-        let page = Page::from_rows(rows, limit, |deleted| deleted_cursor(query.sort, deleted))?;
-        Ok(Page {
-            items: views(&mut *tx, &tenant, page.items, now).await?,
-            next: page.next,
-        })
+        found_page(&mut *tx, &tenant, query, now).await
+    }
+
+    /// [`Directory::query_deleted_users`] and how many restorable deleted users satisfy the
+    /// query's condition (Graph's `$count=true`), read together.
+    pub async fn query_deleted_users_counted(
+        &self,
+        caller: &Caller,
+        query: &UserQuery,
+    ) -> Result<(Page<DeletedUserView>, u64), Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        query.check(true)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let page = found_page(&mut *tx, &tenant, query, now).await?;
+        let count = tx
+            .count_found_deleted_users(now - tenant.retention.duration(), &query.condition)
+            .await?;
+        Ok((page, count))
     }
 
     /// How many restorable deleted users satisfy the condition.
@@ -124,8 +132,33 @@ pub(crate) async fn restorable(
         .ok_or_else(|| Error::not_found(id))
 }
 
+/// A page of the restorable deleted users that satisfy the query, with their details, read
+/// by one [`ReadTx::find_deleted_users`].
+async fn found_page(
+    tx: &mut dyn ReadTx,
+    tenant: &Tenant,
+    query: &UserQuery,
+    now: Timestamp,
+) -> Result<Page<DeletedUserView>, Error> {
+    let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+    let fetch = UserQuery {
+        limit: limit + 1,
+        ..query.clone()
+    };
+    let rows = tx.find_deleted_users(now - tenant.retention.duration(), &fetch).await?;
+    let page = Page::from_rows(rows, limit, |(deleted, _)| deleted_cursor(query.sort, deleted))?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|(deleted, details)| view(tenant, deleted, details, now))
+            .collect(),
+        next: page.next,
+    })
+}
+
 /// The views of a page of deleted users, with their details read for the whole page in
-/// one go (a few queries per page, never a few per user).
+/// one go (one query per page, never a few per user).
 async fn views(
     tx: &mut dyn ReadTx,
     tenant: &Tenant,
@@ -138,15 +171,20 @@ async fn views(
         .into_iter()
         .map(|deleted| {
             let details = details.remove(&deleted.user.id).unwrap_or_default();
-            let purge_at = tenant.purge_at(deleted.deleted_at);
-            DeletedUserView {
-                time_left: (purge_at - now).max(Duration::ZERO),
-                purge_at,
-                former_groups: details.former_groups,
-                licenses: details.licenses,
-                roles: details.roles,
-                deleted,
-            }
+            view(tenant, deleted, details, now)
         })
         .collect())
+}
+
+/// What the bin shows of one deleted user at `now`.
+fn view(tenant: &Tenant, deleted: DeletedUser, details: DeletedUserDetails, now: Timestamp) -> DeletedUserView {
+    let purge_at = tenant.purge_at(deleted.deleted_at);
+    DeletedUserView {
+        time_left: (purge_at - now).max(Duration::ZERO),
+        purge_at,
+        former_groups: details.former_groups,
+        licenses: details.licenses,
+        roles: details.roles,
+        deleted,
+    }
 }

@@ -13,7 +13,7 @@ mod restore_batch;
 
 pub use plan::{AddressConflict, ConflictResolution, PasswordReset, RestoreOptions, RestorePlan, RestorePreview};
 pub use purge::PurgeReport;
-pub use restore::{LicenseOutcome, ReplacedUser, RestoreOutcome, RestoreResult, RestoredUser};
+pub use restore::{BulkRestore, LicenseOutcome, ReplacedUser, RestoreOutcome, RestoreResult, RestoredUser};
 
 use crate::clock::Timestamp;
 use crate::group::GroupRef;

@@ -98,31 +98,23 @@ impl Directory {
     /// Users go [`RESTORE_GROUP`] to a transaction, so a group costs one commit (one fsync
     /// on SQLite): read and written in batches (`restore_batch`), or, when that declines,
     /// each under its own savepoint. Their new passwords are hashed first, in parallel on
-    /// every core.
+    /// every core. [`Directory::bulk_restore`] does the same a group at a time.
     pub async fn restore_users(&self, caller: &Caller, requests: Vec<(UserId, RestoreOptions)>) -> Vec<RestoreResult> {
         let mut results = Vec::with_capacity(requests.len());
-        let mut requests = requests.into_iter();
-        loop {
-            let group: Vec<(UserId, RestoreOptions)> = requests.by_ref().take(RESTORE_GROUP).collect();
-            if group.is_empty() {
-                return results;
-            }
-            for (id, result) in self.restore_group(caller, group).await {
-                let outcome = match result {
-                    Ok(restored) => RestoreOutcome::Restored(Box::new(restored)),
-                    Err(Error::NotFound { id: missing }) => match self.is_active(id).await {
-                        Ok(true) => RestoreOutcome::AlreadyActive,
-                        Ok(false) => RestoreOutcome::Failed(Error::NotFound { id: missing }),
-                        Err(error) => RestoreOutcome::Failed(error),
-                    },
-                    Err(error) => {
-                        self.audit_failure(caller, AuditAction::RestoreUser, Target::new(id, id), &error)
-                            .await;
-                        RestoreOutcome::Failed(error)
-                    }
-                };
-                results.push(RestoreResult { id, outcome });
-            }
+        let mut bulk = self.bulk_restore(caller, requests);
+        while let Some(group) = bulk.next_group().await {
+            results.extend(group);
+        }
+        results
+    }
+
+    /// [`Directory::restore_users`], handing back each group's results as soon as the group
+    /// is committed, so a caller can pass them on and hold one group at a time.
+    pub fn bulk_restore<'a>(&'a self, caller: &'a Caller, requests: Vec<(UserId, RestoreOptions)>) -> BulkRestore<'a> {
+        BulkRestore {
+            directory: self,
+            caller,
+            requests: requests.into_iter(),
         }
     }
 
@@ -232,6 +224,46 @@ impl Directory {
         let outcome = restore_in(&mut *tx, caller, &tenant, id, &options, password, now).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+}
+
+/// A bulk restore under way, made by [`Directory::bulk_restore`]: each call of
+/// [`BulkRestore::next_group`] restores the next group of users.
+#[derive(Debug)]
+pub struct BulkRestore<'a> {
+    directory: &'a Directory,
+    caller: &'a Caller,
+    requests: std::vec::IntoIter<(UserId, RestoreOptions)>,
+}
+
+impl BulkRestore<'_> {
+    /// Restores the next group (up to [`RESTORE_GROUP`] users) and returns their results in
+    /// input order; `None` once every user has had its turn.
+    pub async fn next_group(&mut self) -> Option<Vec<RestoreResult>> {
+        let group: Vec<(UserId, RestoreOptions)> = self.requests.by_ref().take(RESTORE_GROUP).collect();
+        if group.is_empty() {
+            return None;
+        }
+        let (directory, caller) = (self.directory, self.caller);
+        let mut results = Vec::with_capacity(group.len());
+        for (id, result) in directory.restore_group(caller, group).await {
+            let outcome = match result {
+                Ok(restored) => RestoreOutcome::Restored(Box::new(restored)),
+                Err(Error::NotFound { id: missing }) => match directory.is_active(id).await {
+                    Ok(true) => RestoreOutcome::AlreadyActive,
+                    Ok(false) => RestoreOutcome::Failed(Error::NotFound { id: missing }),
+                    Err(error) => RestoreOutcome::Failed(error),
+                },
+                Err(error) => {
+                    directory
+                        .audit_failure(caller, AuditAction::RestoreUser, Target::new(id, id), &error)
+                        .await;
+                    RestoreOutcome::Failed(error)
+                }
+            };
+            results.push(RestoreResult { id, outcome });
+        }
+        Some(results)
     }
 }
 

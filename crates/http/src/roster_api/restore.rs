@@ -6,19 +6,19 @@ use crate::AppState;
 use crate::graph::auth::Authenticated;
 use crate::graph::body::GraphJson;
 use crate::graph::error::GraphError;
+use answer::ErrorBody;
 use axum::extract::State;
-use axum::response::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Json, Response};
 use directory::Error;
-use directory::error::Holder;
 use directory::ids::UserId;
 use directory::password::Password;
-use directory::recycle_bin::{
-    AddressConflict, ConflictResolution, LicenseOutcome, PasswordReset, RestoreOptions, RestoreOutcome, RestorePreview,
-    RestoredUser,
-};
+use directory::recycle_bin::{ConflictResolution, PasswordReset, RestoreOptions, RestorePreview};
 use directory::upn::UserPrincipalName;
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+mod answer;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,11 +123,14 @@ fn parse_items(request: BulkRequest) -> Vec<Result<(UserId, RestoreOptions), (Us
         .collect()
 }
 
+/// Restores the users a group at a time and streams the answer as each group commits, so
+/// the server holds one group's results, never the whole request's. Checks that fail the
+/// whole request (size, authentication, body) answer before anything is written.
 pub(super) async fn restore(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
     GraphJson(request): GraphJson<BulkRequest>,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<Response, GraphError> {
     check_size(&request)?;
     // Valid items go to the directory in one call (it groups them into transactions);
     // invalid ones keep their place in the results.
@@ -139,42 +142,21 @@ pub(super) async fn restore(
                 wanted.push(restore);
                 slots.push(None);
             }
-            Err((id, error)) => {
-                slots.push(Some(
-                    json!({"id": id.to_string(), "status": "failed", "error": error_json(&error)}),
-                ));
-            }
+            Err(invalid) => slots.push(Some(invalid)),
         }
     }
-    let mut outcomes = app.directory.restore_users(&caller, wanted).await.into_iter();
-    let (mut restored, mut already, mut failed) = (0, 0, 0);
-    let mut results = Vec::with_capacity(slots.len());
-    for slot in slots {
-        let result = match slot {
-            Some(result) => result,
-            None => outcomes
-                .next()
-                .map_or_else(|| json!({"status": "failed"}), |r| outcome_json(r.id, r.outcome)),
-        };
-        match result["status"].as_str() {
-            Some("restored") => restored += 1,
-            Some("alreadyActive") => already += 1,
-            _ => failed += 1,
+    let (sender, body) = answer::channel();
+    // The restore runs to its end even when the client goes away: each group is committed
+    // whole, and the answer is only ever a report of what was done.
+    tokio::spawn(async move {
+        let mut answer = answer::Answer::new(sender, slots);
+        let mut bulk = app.directory.bulk_restore(&caller, wanted);
+        while let Some(group) = bulk.next_group().await {
+            answer.write_group(group).await;
         }
-        results.push(result);
-    }
-    let summary = json!({"restored": restored, "alreadyActive": already, "failed": failed});
-    Ok(Json(json!({"results": results, "summary": summary})))
-}
-
-fn outcome_json(id: UserId, outcome: RestoreOutcome) -> Value {
-    match outcome {
-        RestoreOutcome::Restored(user) => restored_json(&user),
-        RestoreOutcome::AlreadyActive => json!({"id": id.to_string(), "status": "alreadyActive"}),
-        RestoreOutcome::Failed(error) => {
-            json!({"id": id.to_string(), "status": "failed", "error": error_json(&error)})
-        }
-    }
+        answer.finish().await;
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub(super) async fn preview(
@@ -190,76 +172,17 @@ pub(super) async fn preview(
                 let mut result = app.directory.preview_restores(&caller, &[(id, options)]).await;
                 match result.pop().map(|(_, preview)| preview) {
                     Some(Ok(preview)) => preview_json(&preview),
-                    Some(Err(error)) => json!({"id": id.to_string(), "status": "blocked", "error": error_json(&error)}),
+                    Some(Err(error)) => {
+                        json!({"id": id.to_string(), "status": "blocked", "error": ErrorBody::of(&error)})
+                    }
                     None => json!({"id": id.to_string(), "status": "blocked"}),
                 }
             }
-            Err((id, error)) => json!({"id": id.to_string(), "status": "blocked", "error": error_json(&error)}),
+            Err((id, error)) => json!({"id": id.to_string(), "status": "blocked", "error": ErrorBody::of(&error)}),
         };
         previews.push(preview);
     }
     Ok(Json(json!({ "previews": previews })))
-}
-
-fn holder_json(holder: &Holder) -> Value {
-    json!({"id": holder.object_id.to_string(), "type": holder.kind.as_str(),
-           "state": if holder.deleted { "softDeleted" } else { "active" }})
-}
-
-fn removed_json(conflicts: &[AddressConflict]) -> Value {
-    conflicts
-        .iter()
-        .map(|c| json!({"address": c.address.to_string(), "heldBy": holder_json(&c.holder)}))
-        .collect()
-}
-
-fn groups_json(groups: &[directory::group::GroupRef]) -> Value {
-    groups
-        .iter()
-        .map(|g| json!({"id": g.id.to_string(), "displayName": g.display_name}))
-        .collect()
-}
-
-fn error_json(error: &Error) -> Value {
-    let graph = GraphError::from(error.clone());
-    let holder = match error {
-        Error::UpnTaken { holder, .. } | Error::AddressTaken { holder, .. } => holder.as_ref().map(holder_json),
-        _ => None,
-    };
-    json!({"code": error.code().as_str(), "graphCode": graph.code, "message": graph.message,
-           "target": error.target(), "heldBy": holder})
-}
-
-fn restored_json(restored: &RestoredUser) -> Value {
-    let licenses: Vec<Value> = restored
-        .licenses
-        .iter()
-        .map(|outcome| match outcome {
-            LicenseOutcome::Restored(sku) => json!({"skuId": sku.to_string(), "outcome": "restored"}),
-            LicenseOutcome::OverAssigned(sku) => json!({"skuId": sku.to_string(), "outcome": "overAssigned"}),
-            LicenseOutcome::NotRestored(sku) => json!({"skuId": sku.to_string(), "outcome": "notRestored"}),
-        })
-        .collect();
-    let roles: Vec<&str> = restored.roles.iter().map(|r| r.display_name()).collect();
-    json!({
-        "id": restored.user.id.to_string(),
-        "status": "restored",
-        "userPrincipalName": restored.user.upn.to_string(),
-        "mail": restored.user.mail().map(ToString::to_string),
-        "passwordReset": restored.password_reset,
-        "generatedPassword": restored.generated_password.as_ref().map(|p| p.expose().to_owned()),
-        "removedProxyAddresses": removed_json(&restored.removed_addresses),
-        "promotedPrimaryAddress": restored.promoted_primary.as_ref().map(ToString::to_string),
-        "licenses": licenses,
-        "restoredGroups": groups_json(&restored.restored_groups),
-        "skippedGroups": groups_json(&restored.skipped_groups),
-        "roles": roles,
-        "replacedUser": restored.replaced.as_ref().map(|r| json!({
-            "id": r.id.to_string(),
-            "previousUserPrincipalName": r.previous_upn.to_string(),
-            "newUserPrincipalName": r.new_upn.to_string(),
-        })),
-    })
 }
 
 fn preview_json(preview: &RestorePreview) -> Value {
@@ -269,9 +192,9 @@ fn preview_json(preview: &RestorePreview) -> Value {
         "status": "ready",
         "userPrincipalName": plan.user.upn.to_string(),
         "replacesUser": plan.replaced.as_ref().map(|u| json!({"id": u.id.to_string(), "userPrincipalName": u.upn.to_string()})),
-        "removedProxyAddresses": removed_json(&plan.removed_addresses),
+        "removedProxyAddresses": answer::removed(&plan.removed_addresses),
         "promotedPrimaryAddress": plan.promoted_primary.as_ref().map(ToString::to_string),
         "licensesWithoutSeat": preview.licenses_without_seat.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "skippedGroups": groups_json(&preview.skipped_groups),
+        "skippedGroups": answer::groups(&preview.skipped_groups),
     })
 }

@@ -1,0 +1,168 @@
+//! Port cases on reading the recycle bin: a page with every detail in one read, and the
+//! bin's count kept exact through every change.
+
+use super::{a_password, at, group, insert, sku, user};
+use crate::TestDb;
+use directory::clock::Timestamp;
+use directory::license::LicenseAssignment;
+use directory::query::{Sort, SortKey, UserQuery};
+use directory::role::{AdminRole, RoleSet};
+use directory::store::Store;
+use std::sync::Arc;
+
+async fn bin_count(store: &Arc<dyn Store>, not_before: Timestamp) -> u64 {
+    let mut read = store.read().await.unwrap();
+    read.count_deleted_users(not_before).await.unwrap()
+}
+
+pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: TestDb) {
+    let store = db.store().await;
+    let hash = a_password();
+    // Names that look like the packed form, non-ASCII ones, and empty lists.
+    let mut full = user(
+        "full@contoso.com",
+        &[
+            "SMTP:full@contoso.com",
+            "smtp:12@contoso.com",
+            "smtp:e.mile@contoso.com",
+        ],
+    );
+    full.display_name = "Full 12:34".into();
+    let bare = user("bare@contoso.com", &[]);
+    let tricky = group("2:ab 10:", None);
+    let accented = group("Équipe ☃", None);
+    let plain = group("Alpha", None);
+    let e3 = sku("ENTERPRISEPACK", 5);
+    let ems = sku("EMS", 5);
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_user(&full, &hash).await.unwrap();
+    tx.insert_user(&bare, &hash).await.unwrap();
+    for g in [&tricky, &accented, &plain] {
+        tx.insert_group(g).await.unwrap();
+        tx.add_member(g.id, full.id).await.unwrap();
+    }
+    for s in [&e3, &ems] {
+        tx.insert_sku(s).await.unwrap();
+    }
+    let disabled = LicenseAssignment {
+        sku_id: e3.id,
+        disabled_plans: e3.service_plans.iter().map(|plan| plan.id).collect(),
+    };
+    let whole = LicenseAssignment {
+        sku_id: ems.id,
+        disabled_plans: Vec::new(),
+    };
+    tx.add_license(full.id, &disabled).await.unwrap();
+    tx.add_license(full.id, &whole).await.unwrap();
+    tx.assign_role(full.id, AdminRole::UserAdministrator).await.unwrap();
+    tx.assign_role(full.id, AdminRole::HelpdeskAdministrator).await.unwrap();
+    for (n, u) in [&full, &bare].into_iter().enumerate() {
+        tx.remember_former_groups(u.id).await.unwrap();
+        assert!(
+            tx.mark_deleted(u.id, at(100 + i64::try_from(n).unwrap()))
+                .await
+                .unwrap()
+        );
+    }
+    tx.commit().await.unwrap();
+
+    let mut read = store.read().await.unwrap();
+    let query = UserQuery::new(Sort::ascending(SortKey::DeletedDateTime));
+    let page = read.find_deleted_users(at(0), &query).await.unwrap();
+    let ids: Vec<_> = page.iter().map(|(deleted, _)| deleted.user.id).collect();
+    assert_eq!(ids, vec![full.id, bare.id]);
+    let singles = read.deleted_user_details(&ids).await.unwrap();
+    assert!(!singles.contains_key(&bare.id), "users with no details are left out");
+    for (deleted, details) in page {
+        let single = read.deleted_user(deleted.user.id).await.unwrap().unwrap();
+        assert_eq!(deleted, single, "the page's user is the single read's");
+        assert_eq!(details, singles.get(&deleted.user.id).cloned().unwrap_or_default());
+    }
+    let (full_read, details) = &read.find_deleted_users(at(0), &query).await.unwrap()[0];
+    assert_eq!(
+        full_read.user.proxy_addresses, full.proxy_addresses,
+        "addresses keep their order"
+    );
+    assert_eq!(full_read.user.display_name, "Full 12:34");
+    let names: Vec<&str> = details.former_groups.iter().map(|g| g.display_name.as_str()).collect();
+    assert_eq!(names, vec!["2:ab 10:", "Alpha", "Équipe ☃"]);
+    let mut licenses = vec![disabled, whole];
+    licenses.sort_by_key(|l| l.sku_id.0);
+    assert_eq!(details.licenses, licenses);
+    assert_eq!(
+        details.roles,
+        RoleSet::new([AdminRole::UserAdministrator, AdminRole::HelpdeskAdministrator])
+    );
+}
+
+pub async fn the_bin_count_stays_exact_through_deletes_restores_purges_and_rollbacks(db: TestDb) {
+    let store = db.store().await;
+    let hash = a_password();
+    let users: Vec<_> = (0..6).map(|n| user(&format!("u{n}@contoso.com"), &[])).collect();
+    insert(&store, &users.iter().collect::<Vec<_>>(), &hash).await;
+    assert_eq!(bin_count(&store, at(0)).await, 0);
+
+    let mut tx = store.begin().await.unwrap();
+    for (n, u) in users[..3].iter().enumerate() {
+        assert!(
+            tx.mark_deleted(u.id, at(100 * (1 + i64::try_from(n).unwrap())))
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(
+        tx.count_deleted_users(at(0)).await.unwrap(),
+        3,
+        "a transaction counts its own changes"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(bin_count(&store, at(0)).await, 3);
+    assert_eq!(bin_count(&store, at(100)).await, 2, "expired users are not counted");
+    assert_eq!(bin_count(&store, at(300)).await, 0);
+
+    // A rolled-back savepoint and a dropped transaction change nothing.
+    let mut tx = store.begin().await.unwrap();
+    tx.savepoint().await.unwrap();
+    assert!(tx.mark_deleted(users[3].id, at(400)).await.unwrap());
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.savepoint().await.unwrap();
+    assert!(tx.mark_deleted(users[4].id, at(400)).await.unwrap());
+    tx.release_savepoint().await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.mark_deleted(users[3].id, at(400)).await.unwrap());
+    drop(tx);
+    assert_eq!(bin_count(&store, at(0)).await, 4);
+
+    // Restores, one and many; a purge, one and batched.
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.mark_restored(&users[1]).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(bin_count(&store, at(0)).await, 3);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.mark_restored_all(&users[1..3]).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    assert_eq!(bin_count(&store, at(0)).await, 2);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.purge_user(users[0].id, None).await.unwrap());
+    assert!(tx.mark_deleted(users[5].id, at(500)).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(bin_count(&store, at(0)).await, 2);
+    let mut tx = store.begin().await.unwrap();
+    let purged = tx.purge_users(&[users[4].id, users[5].id], at(450)).await.unwrap();
+    assert_eq!(purged.len(), 1, "only the expired one");
+    tx.commit().await.unwrap();
+    assert_eq!(bin_count(&store, at(0)).await, 1);
+    assert_eq!(bin_count(&store, at(500)).await, 0);
+
+    // Another process sees the same count.
+    let other = db.store().await;
+    assert_eq!(bin_count(&other, at(0)).await, 1);
+    let mut read = other.read().await.unwrap();
+    assert_eq!(
+        read.count_found_deleted_users(at(0), &directory::query::Condition::everything())
+            .await
+            .unwrap(),
+        1
+    );
+}
