@@ -14,7 +14,8 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Starts `roster serve` with the storage flags; the purge job runs every second.
+    /// Starts `roster serve` with the storage flags; the purge job runs every second. Its
+    /// log level is `warn`, or `ROSTER_BENCH_LOG` (a `RUST_LOG` filter).
     pub(crate) async fn start(roster: &Path, storage: &[String], log: &Path) -> Result<Self> {
         let port = free_port()?;
         let log_file = std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
@@ -22,7 +23,10 @@ impl Server {
             .arg("serve")
             .args(storage)
             .args(["--listen", &format!("127.0.0.1:{port}"), "--purge-interval", "1s"])
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("ROSTER_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::null())
             .stderr(log_file)
             .spawn()

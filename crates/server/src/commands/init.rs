@@ -4,8 +4,8 @@ use crate::cli::InitArgs;
 use crate::settings::{self, InitSettings};
 use crate::storage::{self, Missing};
 use anyhow::{Result, bail};
-use directory::tenant::Initialized;
 use directory::Error;
+use directory::tenant::Initialized;
 
 pub async fn run(args: InitArgs) -> Result<()> {
     let settings = settings::init(&args)?;
