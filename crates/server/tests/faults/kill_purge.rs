@@ -2,9 +2,12 @@
 //! large part of the bin has expired; after the kill every expired user is either purged
 //! (audited once) or still whole in the bin, and after a restart every expired user is
 //! purged and audited exactly once, while the unexpired bin and the live users are as
-//! they were.
+//! they were. The same holds when PostgreSQL itself crashes mid-purge: each batch commits
+//! without waiting for the disk (a redoable transaction), so the crash may lose whole
+//! batches, users and audit records together, and the job purges them again.
 
 use crate::backend::Backend;
+use crate::pg_cluster::PgCluster;
 use crate::inspect::{AuditCounts, State, assert_chain_verifies, bin_count, states_of};
 use crate::seed::{Seeded, Seeder};
 use crate::server::Server;
@@ -22,6 +25,39 @@ async fn sigkill_mid_purge_on_sqlite_purges_each_expired_user_once() {
 async fn sigkill_mid_purge_on_postgres_purges_each_expired_user_once() {
     let _one = exclusive().await;
     sigkill_mid_purge(Backend::postgres()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_crashing_mid_purge_loses_only_whole_batches_which_are_purged_again() {
+    let _one = exclusive().await;
+    let cluster = PgCluster::start();
+    let backend = Backend::postgres_at(&cluster.url(), "public");
+    let store = backend.open().await;
+    let seeder = Seeder::new(store.clone()).await;
+    let bin = ExpiredBin::seed(&seeder, 2000 * scale()).await;
+    let total = bin_count(&store).await;
+    drop(seeder);
+
+    let server = Server::start("purge-pg-crash", &backend.serve_args(), "1s");
+    let deadline = Deadline::after(Duration::from_secs(120), "the purge job to start purging");
+    while bin_count(&store).await == total {
+        deadline.tick().await;
+    }
+    cluster.stop_immediately();
+    drop(store);
+    cluster.up();
+    let store = backend.open().await;
+    println!(
+        "PostgreSQL crashed and came back with {} of {total} users in the bin",
+        bin_count(&store).await
+    );
+    let fresh = bin.fresh.len() as u64;
+    let deadline = Deadline::after(Duration::from_secs(120), "the same server's purge job to finish");
+    while bin_count(&store).await > fresh {
+        deadline.tick().await;
+    }
+    server.kill();
+    bin.assert_purged_once(&store).await;
 }
 
 /// A bin where `expired` users are past a one-hour retention and `fresh` ones are not,
