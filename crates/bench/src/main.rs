@@ -9,6 +9,7 @@
 //! target/release/roster-bench --report bench-results.md      # the full run, 100,000 users
 //! target/release/roster-bench --quick                        # 1,000 users, about a minute
 //! target/release/roster-bench --only pages,bulk               # the same seeding, fewer parts
+//! target/release/roster-bench --only load --load-seconds 600  # T37: open load, purge and bulk beside it
 //! ```
 
 mod backend;
@@ -62,6 +63,13 @@ struct Args {
     /// Measure only these parts (comma-separated); the seeding is the same.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
+    /// How long the open load runs, in seconds (default: 600 in the full run, 60 with
+    /// `--quick`).
+    #[arg(long)]
+    load_seconds: Option<u64>,
+    /// The open load's requests per second.
+    #[arg(long)]
+    load_rate: Option<u32>,
     /// Also write the Markdown report to this file.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -78,6 +86,12 @@ async fn main() -> Result<()> {
         Plan::full(args.users)
     };
     plan.only = args.only.clone();
+    if let Some(seconds) = args.load_seconds {
+        plan.load_length = std::time::Duration::from_secs(seconds);
+    }
+    if let Some(rate) = args.load_rate {
+        plan.load_rate = rate;
+    }
     let roster = roster_binary(args.roster.as_deref())?;
     let mut rows = Vec::new();
     if matches!(args.backend, Which::Sqlite | Which::Both) {

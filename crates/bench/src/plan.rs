@@ -14,6 +14,9 @@ pub(crate) enum Part {
     Bulk,
     /// The purge, and the API while it runs.
     Purge,
+    /// T37's open-model load with a bulk restore and a purge beside it. Only when named
+    /// (it runs for minutes), and in the smoke run.
+    Load,
 }
 
 /// The sizes of one run.
@@ -35,8 +38,14 @@ pub(crate) struct Plan {
     pub(crate) depth: usize,
     /// Users per bulk restore.
     pub(crate) bulk: usize,
-    /// The parts measured; empty means all of them.
+    /// The parts measured; empty means all of them but the load.
     pub(crate) only: Vec<Part>,
+    /// The open load's requests per second and length.
+    pub(crate) load_rate: u32,
+    pub(crate) load_length: std::time::Duration,
+    /// Users bulk-restored, and expired users purged, during the load.
+    pub(crate) load_bulk: usize,
+    pub(crate) load_purge: usize,
 }
 
 impl Plan {
@@ -54,6 +63,10 @@ impl Plan {
             depth: (users / 200).max(1),
             bulk: (users / 10).clamp(1, 10_000),
             only: Vec::new(),
+            load_rate: 100,
+            load_length: std::time::Duration::from_secs(600),
+            load_bulk: 500,
+            load_purge: 10_000,
         }
     }
 
@@ -69,6 +82,10 @@ impl Plan {
             depth: 5,
             bulk: 200,
             only: Vec::new(),
+            load_rate: 100,
+            load_length: std::time::Duration::from_secs(60),
+            load_bulk: 100,
+            load_purge: 1_000,
         }
     }
 
@@ -84,12 +101,23 @@ impl Plan {
             depth: 1,
             bulk: 5,
             only: Vec::new(),
+            load_rate: 20,
+            load_length: std::time::Duration::from_secs(5),
+            load_bulk: 5,
+            load_purge: 50,
         }
     }
 
-    /// Whether this run measures `part`.
+    /// Whether this run measures `part`. The load runs only when named, or in the smoke
+    /// run (so CI keeps it working); the purge runs before the load, which needs an empty
+    /// bin to expire its own users in.
     pub(crate) fn measures(&self, part: Part) -> bool {
-        self.only.is_empty() || self.only.contains(&part)
+        let named = |p: Part| self.only.contains(&p);
+        match part {
+            Part::Load => named(Part::Load) || (self.only.is_empty() && self.live <= Plan::smoke().live),
+            Part::Purge => self.only.is_empty() || named(Part::Purge) || named(Part::Load),
+            other => self.only.is_empty() || named(other),
+        }
     }
 
     /// The bin the pages, bulk restores and purge work on.
@@ -109,6 +137,23 @@ mod tests {
         assert_eq!(plan.bulk, 10_000);
         assert_eq!(plan.depth, 500);
         assert_eq!(Plan::full(5_000).bins, vec![0, 1_000, 5_000]);
+    }
+
+    #[test]
+    fn the_load_runs_only_when_named_or_in_the_smoke_run_and_brings_the_purge() {
+        let full = Plan::full(100_000);
+        assert!(!full.measures(Part::Load) && full.measures(Part::Purge));
+        assert!(Plan::smoke().measures(Part::Load));
+        let load = Plan {
+            only: vec![Part::Load],
+            ..Plan::full(100_000)
+        };
+        assert!(load.measures(Part::Load) && load.measures(Part::Purge) && !load.measures(Part::Pages));
+        let pages = Plan {
+            only: vec![Part::Pages],
+            ..Plan::smoke()
+        };
+        assert!(!pages.measures(Part::Load) && !pages.measures(Part::Purge));
     }
 
     #[test]

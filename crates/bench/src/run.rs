@@ -5,7 +5,7 @@ use crate::backend::Backend;
 use crate::client::Api;
 use crate::plan::{Part, Plan};
 use crate::report::Row;
-use crate::scenarios::{admin_pages, bulk, lifecycle, pages, purge};
+use crate::scenarios::{admin_pages, bulk, lifecycle, open_load, pages, purge};
 use crate::seed::Seeder;
 use crate::server::Server;
 use crate::stats::{Summary, ms};
@@ -14,6 +14,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 const MB: f64 = 1_000_000.0;
+/// The password of the admins the bench signs in as.
+const ADMIN_PASSWORD: &str = "a bench admin passphrase 2026";
 
 /// Everything measured on one backend.
 pub(crate) async fn backend(backend: &Backend, plan: &Plan, roster: &Path, log: &Path) -> Result<Vec<Row>> {
@@ -81,6 +83,9 @@ pub(crate) async fn backend(backend: &Backend, plan: &Plan, roster: &Path, log: 
     if plan.measures(Part::Purge) {
         rows.extend(purge_rows(name, &seeder, &apis[0], &live).await?);
     }
+    if plan.measures(Part::Load) {
+        rows.extend(load_rows(name, plan, &seeder, &apis[0], &server.base, &live).await?);
+    }
     rows.push(memory_row(
         name,
         &server,
@@ -103,6 +108,55 @@ async fn page_rows(name: &'static str, plan: &Plan, api: &Api) -> Result<Vec<Row
     Ok(rows)
 }
 
+/// T37: the open load, with a bulk restore and a purge beside it.
+async fn load_rows(
+    name: &'static str,
+    plan: &Plan,
+    seeder: &Seeder,
+    api: &Api,
+    base: &str,
+    live: &[directory::ids::UserId],
+) -> Result<Vec<Row>> {
+    let (rate, seconds) = (plan.load_rate, plan.load_length.as_secs());
+    println!("{name}: open load, {rate} requests/s for {seconds} s");
+    let admin = seeder.admin("load-admin", ADMIN_PASSWORD).await?;
+    let shape = open_load::Shape {
+        rate,
+        length: plan.load_length,
+        users: live.iter().take(1000).map(|id| id.to_string()).collect(),
+        bulk: plan.load_bulk,
+        purge: plan.load_purge,
+        admin: (base.to_owned(), admin, ADMIN_PASSWORD.to_owned()),
+    };
+    let load = open_load::run(seeder, api, shape).await?;
+    let what = |kind: &str| format!("open load {rate}/s for {seconds} s: {kind} (from when due)");
+    let p99_within = |s: Summary, ms: u64| s.p99 <= Duration::from_millis(ms);
+    let (reads, writes) = (load.reads.summary(), load.writes.summary());
+    let error_rate = load.errors as f64 / load.scheduled.max(1) as f64;
+    // The purge's budget, and up to one purge interval until the job's next run.
+    let purge_limit = 1.0 + plan.load_purge as f64 / 10_000.0;
+    let purge_row = match load.purge {
+        Some(took) => Row::once(name, "purge during the open load (from expiry)", plan.load_purge, took).target(
+            format!("≤ {purge_limit:.2} s (1 s interval + 10 s per 100k)"),
+            took.as_secs_f64() <= purge_limit,
+        ),
+        None => Row::value(name, "purge during the open load", "did not finish".into()).target("finishes", false),
+    };
+    Ok(vec![
+        Row::latency(name, what("reads"), reads).target("p99 ≤ 150 ms (T37)", p99_within(reads, 150)),
+        Row::latency(name, what("writes"), writes).target("p99 ≤ 300 ms (T37)", p99_within(writes, 300)),
+        Row::latency(name, what("sign-ins, one per 7 s"), load.sign_ins.summary()),
+        Row::value(
+            name,
+            format!("open load {rate}/s for {seconds} s: errors"),
+            format!("{} of {} ({:.3} %)", load.errors, load.scheduled, error_rate * 100.0),
+        )
+        .target("< 0.1 %", error_rate < 0.001),
+        Row::once(name, "bulk restore during the open load", plan.load_bulk, load.bulk),
+        purge_row,
+    ])
+}
+
 /// The server's peak resident memory so far against issue 7's 150 MB.
 fn memory_row(name: &'static str, server: &Server, when: &str) -> Result<Row> {
     let peak = server.peak_rss()?;
@@ -115,10 +169,9 @@ fn memory_row(name: &'static str, server: &Server, when: &str) -> Result<Row> {
 /// Issue 4's target: admin center pages well under 50 ms with (at least) 10,000 users in
 /// the bin.
 async fn admin_page_rows(name: &'static str, plan: &Plan, seeder: &Seeder, base: &str) -> Result<Vec<Row>> {
-    const PASSWORD: &str = "a bench admin passphrase 2026";
     println!("{name}: admin center pages at bin {}", plan.bin_max());
-    let upn = seeder.admin(PASSWORD).await?;
-    let shapes = admin_pages::run(base, &upn, PASSWORD, plan.repeats).await?;
+    let upn = seeder.admin("page-admin", ADMIN_PASSWORD).await?;
+    let shapes = admin_pages::run(base, &upn, ADMIN_PASSWORD, plan.repeats).await?;
     Ok(shapes
         .into_iter()
         .map(|shape| {

@@ -128,10 +128,10 @@ impl Seeder {
         .await
     }
 
-    /// A Global Administrator who signs in to the admin center with `password`; returns
-    /// its user principal name.
-    pub(crate) async fn admin(&self, password: &str) -> Result<String> {
-        let upn = UserPrincipalName::parse(&format!("page-admin@{DOMAIN}"))?;
+    /// A Global Administrator `alias` who signs in to the admin center with `password`;
+    /// returns its user principal name.
+    pub(crate) async fn admin(&self, alias: &str, password: &str) -> Result<String> {
+        let upn = UserPrincipalName::parse(&format!("{alias}@{DOMAIN}"))?;
         let new = directory::user::NewUser::new(upn.clone(), "Page Admin", Password::parse(password, None)?);
         let user = self.directory.create_user(&Caller::system(), new).await?;
         self.directory

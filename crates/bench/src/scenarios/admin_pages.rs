@@ -40,7 +40,9 @@ pub(crate) async fn run(base: &str, upn: &str, password: &str, repeats: usize) -
     Ok(shapes)
 }
 
-async fn sign_in(browser: &reqwest::Client, base: &str, upn: &str, password: &str) -> Result<()> {
+/// Signs in through the form, as a browser does: the form (for its CSRF token), then the
+/// post, which must land on the admin home.
+pub(crate) async fn sign_in(browser: &reqwest::Client, base: &str, upn: &str, password: &str) -> Result<()> {
     let form = browser.get(format!("{base}/signin")).send().await?.text().await?;
     let csrf = form
         .split("name=\"csrf\" value=\"")
