@@ -12,7 +12,7 @@ use directory::ids::{AppId, GroupId, SkuId, TokenId, UserId};
 use directory::license::{LicenseAssignment, Sku};
 use directory::password::PasswordHash;
 use directory::query::{Condition, UserQuery};
-use directory::recycle_bin::DeletedUser;
+use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
 use directory::role::{AdminRole, RoleSet};
 use directory::store::{AddressHolder, PurgedUser, ReadTx, StoreError, Tx};
 use directory::tenant::Tenant;
@@ -157,6 +157,20 @@ impl ReadTx for SqlTx {
 
     async fn roles_of(&mut self, id: UserId) -> Result<RoleSet, StoreError> {
         roles::roles_of(self.c(), id).await
+    }
+
+    async fn user_with_roles(&mut self, id: UserId) -> Result<Option<(User, RoleSet)>, StoreError> {
+        let found = users::user_with_roles(self.c(), id).await?;
+        Ok(found
+            .filter(|(loaded, _)| loaded.deleted_at.is_none())
+            .map(|(loaded, roles)| (loaded.user, roles)))
+    }
+
+    async fn deleted_user_with_details(
+        &mut self,
+        id: UserId,
+    ) -> Result<Option<(DeletedUser, DeletedUserDetails)>, StoreError> {
+        users::deleted_user_with_details(self.c(), id).await
     }
 
     async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError> {

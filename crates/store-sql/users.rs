@@ -1,7 +1,8 @@
 //! Users: reading them with their proxy addresses, writing active users and passwords.
 
-use crate::codec::{corrupt, join_lines, split_lines};
+use crate::codec::{corrupt, join_lines, role_from_text, split_lines};
 use crate::db_time::{self, Stored};
+use crate::recycle_bin::{DetailedUserRow, detailed_columns};
 use crate::tx::Conn;
 use crate::{Db, classify};
 use directory::address::{EmailAddress, ProxyAddress, ProxyAddresses};
@@ -9,11 +10,14 @@ use directory::clock::Timestamp;
 use directory::ids::UserId;
 use directory::password::PasswordHash;
 use directory::query::UserKeys;
+use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
+use directory::role::RoleSet;
 use directory::store::StoreError;
 use directory::upn::UserPrincipalName;
 use directory::user::{UsageLocation, User};
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// The `users` columns that [`UserRow`] decodes, as a literal for `concat!`.
@@ -354,6 +358,65 @@ pub(crate) async fn user(c: &mut Conn, id: UserId) -> Result<Option<User>, Store
     .await
     .map_err(classify)?;
     Ok(load_one(c, row).await?.map(|loaded| loaded.user))
+}
+
+/// A user in any state (active or deleted), with its addresses and its roles, packed (see
+/// [`packed`]) in one row: one statement where `user` and `roles_of` take three.
+pub(crate) async fn user_with_roles(c: &mut Conn, id: UserId) -> Result<Option<(LoadedUser, RoleSet)>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {}, {PACKED_ADDRESSES}, \
+             (SELECT string_agg({}, '') FROM role_assignments r WHERE r.user_id = u.id) AS roles \
+             FROM users u WHERE u.id = $1",
+            user_columns!(),
+            packed("r.role")
+        )
+    });
+    let row = sqlx::query_as::<Db, UserWithRolesRow>(SQL.as_str())
+        .bind(id.0)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(classify)?;
+    row.map(UserWithRolesRow::decode).transpose()
+}
+
+/// A [`PackedUserRow`] with the user's roles, packed, as `roles`.
+#[derive(sqlx::FromRow)]
+struct UserWithRolesRow {
+    #[sqlx(flatten)]
+    user: PackedUserRow,
+    roles: Option<String>,
+}
+
+impl UserWithRolesRow {
+    fn decode(self) -> Result<(LoadedUser, RoleSet), StoreError> {
+        let roles = unpack(self.roles.as_deref().unwrap_or_default())?
+            .into_iter()
+            .map(role_from_text)
+            .collect::<Result<RoleSet, _>>()?;
+        Ok((self.user.decode()?, roles))
+    }
+}
+
+/// A deleted user with its addresses, former groups, licences and roles, in one statement
+/// ([`crate::recycle_bin::DetailedUserRow`]).
+pub(crate) async fn deleted_user_with_details(
+    c: &mut Conn,
+    id: UserId,
+) -> Result<Option<(DeletedUser, DeletedUserDetails)>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {}, {} FROM users u WHERE u.id = $1 AND u.deleted_at IS NOT NULL",
+            user_columns!(),
+            detailed_columns()
+        )
+    });
+    let row = sqlx::query_as::<Db, DetailedUserRow>(SQL.as_str())
+        .bind(id.0)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(row.map(DetailedUserRow::decode).transpose()?.flatten())
 }
 
 /// An active user by UPN key.

@@ -88,6 +88,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn database_time(&self) -> Result<Option<Timestamp>, StoreError> {
         Ok(None)
     }
+    /// A token by the hash of its secret, valid or not, read by one statement outside any
+    /// transaction (authentication needs nothing else for a service token).
+    async fn lookup_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        self.read().await?.token_by_hash(hash).await
+    }
 }
 
 #[async_trait]
@@ -161,6 +166,25 @@ pub trait ReadTx: Send {
 
     /// Roles assigned to a user, active or deleted.
     async fn roles_of(&mut self, id: UserId) -> Result<RoleSet, StoreError>;
+    /// An active user and the roles it holds (one statement where the adapter can).
+    async fn user_with_roles(&mut self, id: UserId) -> Result<Option<(User, RoleSet)>, StoreError> {
+        let Some(user) = self.user(id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((user, self.roles_of(id).await?)))
+    }
+    /// A deleted user with its former groups, licences and roles (one statement where the
+    /// adapter can), as `deleted_user` and `deleted_user_details` give them.
+    async fn deleted_user_with_details(
+        &mut self,
+        id: UserId,
+    ) -> Result<Option<(DeletedUser, crate::recycle_bin::DeletedUserDetails)>, StoreError> {
+        let Some(deleted) = self.deleted_user(id).await? else {
+            return Ok(None);
+        };
+        let details = self.deleted_user_details(&[id]).await?.remove(&id).unwrap_or_default();
+        Ok(Some((deleted, details)))
+    }
     /// Active users holding a role.
     async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError>;
 

@@ -219,6 +219,12 @@ async fn pool(options: &PgConnectOptions, max_connections: u32) -> Result<PgPool
 
 #[async_trait]
 impl Store for PgStore {
+    /// One statement outside any transaction (its own snapshot).
+    async fn lookup_token(&self, hash: &str) -> Result<Option<directory::token::TokenRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await.map_err(classify)?;
+        records::token_by_hash(&mut connection, hash).await
+    }
+
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
         let tx = self.pool.begin().await.map_err(classify)?;
         Ok(Box::new(SqlTx::new(tx)))

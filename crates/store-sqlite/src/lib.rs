@@ -192,6 +192,12 @@ const FULL_SYNC: &str = "PRAGMA synchronous = FULL";
 
 #[async_trait]
 impl Store for SqliteStore {
+    /// One statement on a reader connection, which SQLite runs as its own snapshot.
+    async fn lookup_token(&self, hash: &str) -> Result<Option<directory::token::TokenRecord>, StoreError> {
+        let mut connection = self.reader.acquire().await.map_err(classify)?;
+        records::token_by_hash(&mut connection, hash).await
+    }
+
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
         let tx = self.reader.begin().await.map_err(classify)?;
         Ok(Box::new(SqlTx::new(tx)))

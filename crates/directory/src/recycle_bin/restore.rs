@@ -5,7 +5,9 @@
 
 use super::plan::{Claims, plan_restore, replaced_upn, wanted_address_keys};
 use super::restore_batch;
-use super::{AddressConflict, DeletedUser, PasswordReset, RestoreOptions, RestorePlan, RestorePreview};
+use super::{
+    AddressConflict, DeletedUser, DeletedUserDetails, PasswordReset, RestoreOptions, RestorePlan, RestorePreview,
+};
 use crate::address::EmailAddress;
 use crate::audit::AuditAction;
 use crate::caller::{Caller, Permission};
@@ -14,6 +16,7 @@ use crate::directory::{Directory, Target, audit_event, conflict_error, tenant_in
 use crate::error::Error;
 use crate::group::GroupRef;
 use crate::ids::{SkuId, UserId};
+use crate::license::LicenseAssignment;
 use crate::password::{self, Password, PasswordHash};
 use crate::role::RoleSet;
 use crate::store::{ReadTx, StoreError, Tx};
@@ -324,8 +327,15 @@ async fn restore_in(
         password: new_password,
         hash,
     } = new_password;
-    let deleted = tx.deleted_user(id).await?.ok_or_else(|| Error::not_found(id))?;
-    let roles = tx.roles_of(id).await?;
+    let (deleted, details) = tx
+        .deleted_user_with_details(id)
+        .await?
+        .ok_or_else(|| Error::not_found(id))?;
+    let DeletedUserDetails {
+        former_groups,
+        licenses,
+        roles,
+    } = details;
     caller.authorize_on(Permission::RestoreUser, &roles)?;
     let plan = plan_in(&mut *tx, tenant, &deleted, options, now).await?;
     authorize_replace(&mut *tx, caller, &plan).await?;
@@ -333,7 +343,8 @@ async fn restore_in(
         Some(holder) => Some(rename_replaced(&mut *tx, caller, holder, now).await?),
         None => None,
     };
-    let (restored_groups, skipped_groups) = membership_outcome(&mut *tx, id).await?;
+    let restored_groups = tx.groups_of(id).await?;
+    let skipped_groups = gone_groups(&restored_groups, former_groups);
     let user = &plan.user;
     let restored = tx
         .mark_restored(user)
@@ -345,7 +356,7 @@ async fn restore_in(
     if let Some(hash) = &hash {
         tx.set_password(id, hash, options.force_change_password).await?;
     }
-    let licenses = reapply_licenses(&mut *tx, tenant, id).await?;
+    let licenses = reapply_licenses(&mut *tx, tenant, id, licenses).await?;
     let outcome = RestoredUser {
         user: plan.user.clone(),
         generated_password: new_password.filter(|_| matches!(options.password, PasswordReset::Generate)),
@@ -431,21 +442,29 @@ async fn rename_replaced(
 /// The groups a deleted user is still in, and those it was in that are gone.
 async fn membership_outcome(tx: &mut dyn ReadTx, id: UserId) -> Result<(Vec<GroupRef>, Vec<GroupRef>), Error> {
     let current = tx.groups_of(id).await?;
-    let skipped = tx
-        .former_groups(id)
-        .await?
-        .into_iter()
-        .filter(|former| !current.iter().any(|group| group.id == former.id))
-        .collect();
+    let skipped = gone_groups(&current, tx.former_groups(id).await?);
     Ok((current, skipped))
 }
 
-/// Takes a seat again for each licence the user kept, or drops the licence when none is
-/// free and the tenant does not allow overage.
-async fn reapply_licenses(tx: &mut dyn Tx, tenant: &Tenant, id: UserId) -> Result<Vec<LicenseOutcome>, Error> {
+/// The former groups the user is no longer in (deleted meanwhile).
+fn gone_groups(current: &[GroupRef], former: Vec<GroupRef>) -> Vec<GroupRef> {
+    former
+        .into_iter()
+        .filter(|former| !current.iter().any(|group| group.id == former.id))
+        .collect()
+}
+
+/// Takes a seat again for each licence the user kept (`kept`, read with the deleted user),
+/// or drops the licence when none is free and the tenant does not allow overage.
+async fn reapply_licenses(
+    tx: &mut dyn Tx,
+    tenant: &Tenant,
+    id: UserId,
+    kept: Vec<LicenseAssignment>,
+) -> Result<Vec<LicenseOutcome>, Error> {
     let allow_overage = tenant.license_overage == LicenseOverage::Allow;
     let mut outcomes = Vec::new();
-    for license in tx.licenses_of(id).await? {
+    for license in kept {
         let sku = license.sku_id;
         let had_free_seat = tx.sku(sku).await?.is_some_and(|s| s.free_seats() > 0);
         let outcome = if tx.take_seat(sku, allow_overage).await? {

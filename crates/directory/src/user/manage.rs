@@ -278,8 +278,7 @@ impl Directory {
         caller.authorize(Permission::DeleteUser)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let user = tx.user(id).await?.ok_or_else(|| Error::not_found(id))?;
-        let roles = tx.roles_of(id).await?;
+        let (user, roles) = tx.user_with_roles(id).await?.ok_or_else(|| Error::not_found(id))?;
         caller.authorize_on(Permission::DeleteUser, &roles)?;
         // Only a holder of the role can be its last holder.
         if roles.contains(AdminRole::GlobalAdministrator) {

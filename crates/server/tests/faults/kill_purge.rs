@@ -7,8 +7,8 @@
 //! batches, users and audit records together, and the job purges them again.
 
 use crate::backend::Backend;
-use crate::pg_cluster::PgCluster;
 use crate::inspect::{AuditCounts, State, assert_chain_verifies, bin_count, states_of};
+use crate::pg_cluster::PgCluster;
 use crate::seed::{Seeded, Seeder};
 use crate::server::Server;
 use crate::support::{Deadline, exclusive, scale};

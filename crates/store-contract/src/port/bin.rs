@@ -29,6 +29,10 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
     );
     full.display_name = "Full 12:34".into();
     let bare = user("bare@contoso.com", &[]);
+    let active = user(
+        "active@contoso.com",
+        &["SMTP:active@contoso.com", "smtp:a2@contoso.com"],
+    );
     let tricky = group("2:ab 10:", None);
     let accented = group("Équipe ☃", None);
     let plain = group("Alpha", None);
@@ -37,6 +41,8 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
     let mut tx = store.begin().await.unwrap();
     tx.insert_user(&full, &hash).await.unwrap();
     tx.insert_user(&bare, &hash).await.unwrap();
+    tx.insert_user(&active, &hash).await.unwrap();
+    tx.assign_role(active.id, AdminRole::GlobalReader).await.unwrap();
     for g in [&tricky, &accented, &plain] {
         tx.insert_group(g).await.unwrap();
         tx.add_member(g.id, full.id).await.unwrap();
@@ -77,7 +83,22 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
         let single = read.deleted_user(deleted.user.id).await.unwrap().unwrap();
         assert_eq!(deleted, single, "the page's user is the single read's");
         assert_eq!(details, singles.get(&deleted.user.id).cloned().unwrap_or_default());
+        let id = deleted.user.id;
+        let (one_read, one_details) = read.deleted_user_with_details(id).await.unwrap().unwrap();
+        assert_eq!(one_read, single, "the one-statement read's user is the single read's");
+        assert_eq!(one_details.former_groups, read.former_groups(id).await.unwrap());
+        assert_eq!(one_details.licenses, read.licenses_of(id).await.unwrap());
+        assert_eq!(one_details.roles, read.roles_of(id).await.unwrap());
+        assert_eq!(
+            read.user_with_roles(id).await.unwrap(),
+            None,
+            "a deleted user is not active"
+        );
     }
+    let (found, roles) = read.user_with_roles(active.id).await.unwrap().unwrap();
+    assert_eq!(Some(found), read.user(active.id).await.unwrap());
+    assert_eq!(roles, RoleSet::new([AdminRole::GlobalReader]));
+    assert_eq!(read.deleted_user_with_details(active.id).await.unwrap(), None);
     let (full_read, details) = &read.find_deleted_users(at(0), &query).await.unwrap()[0];
     assert_eq!(
         full_read.user.proxy_addresses, full.proxy_addresses,

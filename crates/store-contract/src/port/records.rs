@@ -29,6 +29,10 @@ pub async fn tokens_round_trip_and_revoke(db: TestDb) {
     }
     assert_eq!(read.token_by_hash(&"0".repeat(64)).await.unwrap(), None);
     drop(read);
+    for token in [&personal, &second, &service, &recovery] {
+        assert_eq!(store.lookup_token(&token.hash).await.unwrap().as_ref(), Some(token));
+    }
+    assert_eq!(store.lookup_token(&"0".repeat(64)).await.unwrap(), None);
     let mut tx = store.begin().await.unwrap();
     let copy = TokenRecord {
         id: TokenId::generate(),
