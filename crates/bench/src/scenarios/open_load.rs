@@ -54,6 +54,7 @@ pub(crate) async fn run(seeder: &Seeder, api: &Api, shape: Shape) -> Result<Load
         bail!("the load needs users and a rate");
     }
     seeder.set_retention(DEFAULT_RETENTION).await?;
+    // Seeded names are numbered; these start far past any other part's users.
     let first = 10_000_000;
     let restorable: Vec<String> = seeder
         .deleted_users(first, shape.bulk)

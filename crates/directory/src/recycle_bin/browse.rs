@@ -91,9 +91,12 @@ impl Directory {
         let now = self.now();
         let mut tx = self.store.read().await?;
         let tenant = tenant_in(&mut *tx).await?;
-        let deleted = restorable(&mut *tx, &tenant, id, now).await?;
-        let mut one = views(&mut *tx, &tenant, vec![deleted], now).await?;
-        one.pop().ok_or_else(|| Error::not_found(id))
+        let (deleted, details) = tx
+            .deleted_user_with_details(id)
+            .await?
+            .filter(|(deleted, _)| now < tenant.purge_at(deleted.deleted_at))
+            .ok_or_else(|| Error::not_found(id))?;
+        Ok(view(&tenant, deleted, details, now))
     }
 
     /// Frees a deleted user's e-mail addresses so other objects may take them. A later
