@@ -2,7 +2,7 @@
 //! the area modules (users, user queries, roles, recycle bin, groups, licences,
 //! tenant/tokens/audit, apps).
 
-use crate::{Db, apps, classify, groups, licenses, records, recycle_bin, roles, sign_in, user_query, users};
+use crate::{Db, apps, bounded, classify, groups, licenses, records, recycle_bin, roles, sign_in, user_query, users};
 use async_trait::async_trait;
 use directory::app::{AppRegistration, AppSecretRecord};
 use directory::audit::{AuditEvent, AuditQuery};
@@ -57,43 +57,43 @@ impl SqlTx {
 #[async_trait]
 impl ReadTx for SqlTx {
     async fn tenant(&mut self) -> Result<Option<Tenant>, StoreError> {
-        records::tenant(self.c()).await
+        bounded(records::tenant(self.c())).await
     }
 
     async fn user(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
-        users::user(self.c(), id).await
+        bounded(users::user(self.c(), id)).await
     }
 
     async fn user_by_upn_key(&mut self, upn_key: &str) -> Result<Option<User>, StoreError> {
-        users::user_by_upn_key(self.c(), upn_key).await
+        bounded(users::user_by_upn_key(self.c(), upn_key)).await
     }
 
     async fn users_page(&mut self, after: Option<&str>, limit: u32) -> Result<Vec<User>, StoreError> {
-        users::users_page(self.c(), after, limit).await
+        bounded(users::users_page(self.c(), after, limit)).await
     }
 
     async fn count_users(&mut self) -> Result<u64, StoreError> {
-        users::count_users(self.c()).await
+        bounded(users::count_users(self.c())).await
     }
 
     async fn find_users(&mut self, query: &UserQuery) -> Result<Vec<User>, StoreError> {
-        user_query::find_users(self.c(), query).await
+        bounded(user_query::find_users(self.c(), query)).await
     }
 
     async fn count_found_users(&mut self, condition: &Condition) -> Result<u64, StoreError> {
-        user_query::count_users(self.c(), condition).await
+        bounded(user_query::count_users(self.c(), condition)).await
     }
 
     async fn password_hash(&mut self, id: UserId) -> Result<Option<PasswordHash>, StoreError> {
-        users::password_hash(self.c(), id).await
+        bounded(users::password_hash(self.c(), id)).await
     }
 
     async fn deleted_user(&mut self, id: UserId) -> Result<Option<DeletedUser>, StoreError> {
-        recycle_bin::deleted_user(self.c(), id).await
+        bounded(recycle_bin::deleted_user(self.c(), id)).await
     }
 
     async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError> {
-        recycle_bin::count_deleted_users(self.c(), not_before).await
+        bounded(recycle_bin::count_deleted_users(self.c(), not_before)).await
     }
 
     async fn deleted_users_page(
@@ -102,7 +102,7 @@ impl ReadTx for SqlTx {
         after: Option<(Timestamp, UserId)>,
         limit: u32,
     ) -> Result<Vec<DeletedUser>, StoreError> {
-        recycle_bin::deleted_users_page(self.c(), not_before, after, limit).await
+        bounded(recycle_bin::deleted_users_page(self.c(), not_before, after, limit)).await
     }
 
     async fn find_deleted_users(
@@ -110,7 +110,7 @@ impl ReadTx for SqlTx {
         not_before: Timestamp,
         query: &UserQuery,
     ) -> Result<Vec<(DeletedUser, directory::recycle_bin::DeletedUserDetails)>, StoreError> {
-        user_query::find_deleted_users(self.c(), not_before, query).await
+        bounded(user_query::find_deleted_users(self.c(), not_before, query)).await
     }
 
     async fn count_found_deleted_users(
@@ -118,49 +118,49 @@ impl ReadTx for SqlTx {
         not_before: Timestamp,
         condition: &Condition,
     ) -> Result<u64, StoreError> {
-        user_query::count_deleted_users(self.c(), not_before, condition).await
+        bounded(user_query::count_deleted_users(self.c(), not_before, condition)).await
     }
 
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError> {
-        recycle_bin::expired_deleted_users(self.c(), cutoff, limit).await
+        bounded(recycle_bin::expired_deleted_users(self.c(), cutoff, limit)).await
     }
 
     async fn deleted_users(&mut self, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError> {
-        recycle_bin::deleted_users(self.c(), ids).await
+        bounded(recycle_bin::deleted_users(self.c(), ids)).await
     }
 
     async fn users_by_upn_keys(&mut self, upn_keys: &[String]) -> Result<Vec<User>, StoreError> {
-        users::users_by_upn_keys(self.c(), upn_keys).await
+        bounded(users::users_by_upn_keys(self.c(), upn_keys)).await
     }
 
     async fn groups_of_users(
         &mut self,
         ids: &[UserId],
     ) -> Result<std::collections::HashMap<UserId, Vec<GroupRef>>, StoreError> {
-        groups::groups_of_users(self.c(), ids).await
+        bounded(groups::groups_of_users(self.c(), ids)).await
     }
 
     async fn former_groups(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
-        recycle_bin::former_groups(self.c(), id).await
+        bounded(recycle_bin::former_groups(self.c(), id)).await
     }
 
     async fn deleted_user_details(
         &mut self,
         ids: &[UserId],
     ) -> Result<std::collections::HashMap<UserId, directory::recycle_bin::DeletedUserDetails>, StoreError> {
-        recycle_bin::deleted_user_details(self.c(), ids).await
+        bounded(recycle_bin::deleted_user_details(self.c(), ids)).await
     }
 
     async fn address_holders(&mut self, keys: &[String]) -> Result<Vec<AddressHolder>, StoreError> {
-        recycle_bin::address_holders(self.c(), keys).await
+        bounded(recycle_bin::address_holders(self.c(), keys)).await
     }
 
     async fn roles_of(&mut self, id: UserId) -> Result<RoleSet, StoreError> {
-        roles::roles_of(self.c(), id).await
+        bounded(roles::roles_of(self.c(), id)).await
     }
 
     async fn user_with_roles(&mut self, id: UserId) -> Result<Option<(User, RoleSet)>, StoreError> {
-        let found = users::user_with_roles(self.c(), id).await?;
+        let found = bounded(users::user_with_roles(self.c(), id)).await?;
         Ok(found
             .filter(|(loaded, _)| loaded.deleted_at.is_none())
             .map(|(loaded, roles)| (loaded.user, roles)))
@@ -170,97 +170,97 @@ impl ReadTx for SqlTx {
         &mut self,
         id: UserId,
     ) -> Result<Option<(DeletedUser, DeletedUserDetails)>, StoreError> {
-        users::deleted_user_with_details(self.c(), id).await
+        bounded(users::deleted_user_with_details(self.c(), id)).await
     }
 
     async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError> {
-        roles::role_holders(self.c(), role).await
+        bounded(roles::role_holders(self.c(), role)).await
     }
 
     async fn group(&mut self, id: GroupId) -> Result<Option<Group>, StoreError> {
-        groups::group(self.c(), id).await
+        bounded(groups::group(self.c(), id)).await
     }
 
     async fn groups(&mut self) -> Result<Vec<Group>, StoreError> {
-        groups::groups(self.c()).await
+        bounded(groups::groups(self.c())).await
     }
 
     async fn group_members(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError> {
-        groups::members(self.c(), id, groups::Link::Member).await
+        bounded(groups::members(self.c(), id, groups::Link::Member)).await
     }
 
     async fn group_owners(&mut self, id: GroupId) -> Result<Vec<UserId>, StoreError> {
-        groups::members(self.c(), id, groups::Link::Owner).await
+        bounded(groups::members(self.c(), id, groups::Link::Owner)).await
     }
 
     async fn groups_of(&mut self, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
-        groups::groups_of(self.c(), id).await
+        bounded(groups::groups_of(self.c(), id)).await
     }
 
     async fn skus(&mut self) -> Result<Vec<Sku>, StoreError> {
-        licenses::skus(self.c()).await
+        bounded(licenses::skus(self.c())).await
     }
 
     async fn sku(&mut self, id: SkuId) -> Result<Option<Sku>, StoreError> {
-        licenses::sku(self.c(), id).await
+        bounded(licenses::sku(self.c(), id)).await
     }
 
     async fn licenses_of(&mut self, id: UserId) -> Result<Vec<LicenseAssignment>, StoreError> {
-        licenses::licenses_of(self.c(), id).await
+        bounded(licenses::licenses_of(self.c(), id)).await
     }
 
     async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        records::token_by_hash(self.c(), hash).await
+        bounded(records::token_by_hash(self.c(), hash)).await
     }
 
     async fn sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError> {
-        sign_in::sign_in_failures(self.c(), key).await
+        bounded(sign_in::sign_in_failures(self.c(), key)).await
     }
 
     async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError> {
-        apps::app(self.c(), id).await
+        bounded(apps::app(self.c(), id)).await
     }
 
     async fn app_by_client_id(&mut self, client_id: uuid::Uuid) -> Result<Option<AppRegistration>, StoreError> {
-        apps::app_by_client_id(self.c(), client_id).await
+        bounded(apps::app_by_client_id(self.c(), client_id)).await
     }
 
     async fn apps(&mut self) -> Result<Vec<AppRegistration>, StoreError> {
-        apps::apps(self.c()).await
+        bounded(apps::apps(self.c())).await
     }
 
     async fn app_secrets(&mut self, id: AppId) -> Result<Vec<AppSecretRecord>, StoreError> {
-        apps::app_secrets(self.c(), id).await
+        bounded(apps::app_secrets(self.c(), id)).await
     }
 
     async fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
-        records::audit_events(self.c(), query).await
+        bounded(records::audit_events(self.c(), query)).await
     }
 
     async fn mail_settings(&mut self) -> Result<Option<directory::mail::MailSettings>, StoreError> {
-        crate::mail::mail_settings(self.c()).await
+        bounded(crate::mail::mail_settings(self.c())).await
     }
 
     async fn next_mail_due(&mut self) -> Result<Option<Timestamp>, StoreError> {
-        crate::mail::next_mail_due(self.c()).await
+        bounded(crate::mail::next_mail_due(self.c())).await
     }
 
     async fn mail_log(
         &mut self,
         query: &directory::mail::MailLogQuery,
     ) -> Result<Vec<directory::mail::OutboxMessage>, StoreError> {
-        crate::mail::mail_log(self.c(), query).await
+        bounded(crate::mail::mail_log(self.c(), query)).await
     }
 
     async fn password_link_by_hash(
         &mut self,
         hash: &str,
     ) -> Result<Option<directory::mail::PasswordLinkRecord>, StoreError> {
-        crate::mail::password_link_by_hash(self.c(), hash).await
+        bounded(crate::mail::password_link_by_hash(self.c(), hash)).await
     }
 
     async fn audit_chain_head(&mut self) -> Result<directory::audit_chain::ChainHead, StoreError> {
-        crate::audit_chain::head(self.c()).await
+        bounded(crate::audit_chain::head(self.c())).await
     }
 
     async fn audit_chain_page(
@@ -268,30 +268,30 @@ impl ReadTx for SqlTx {
         after: i64,
         limit: u32,
     ) -> Result<Vec<directory::audit_chain::ChainedRecord>, StoreError> {
-        crate::audit_chain::page(self.c(), after, limit).await
+        bounded(crate::audit_chain::page(self.c(), after, limit)).await
     }
 
     async fn count_unchained_audit_events(&mut self) -> Result<u64, StoreError> {
-        crate::audit_chain::count_unchained(self.c()).await
+        bounded(crate::audit_chain::count_unchained(self.c())).await
     }
 }
 
 #[async_trait]
 impl Tx for SqlTx {
     async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError> {
-        records::insert_tenant(self.c(), tenant).await
+        bounded(records::insert_tenant(self.c(), tenant)).await
     }
 
     async fn update_tenant(&mut self, tenant: &Tenant) -> Result<(), StoreError> {
-        records::update_tenant(self.c(), tenant).await
+        bounded(records::update_tenant(self.c(), tenant)).await
     }
 
     async fn insert_user(&mut self, user: &User, password: &PasswordHash) -> Result<(), StoreError> {
-        users::insert_user(self.c(), user, password).await
+        bounded(users::insert_user(self.c(), user, password)).await
     }
 
     async fn update_user(&mut self, user: &User) -> Result<bool, StoreError> {
-        users::update_user(self.c(), user).await
+        bounded(users::update_user(self.c(), user)).await
     }
 
     async fn set_password(
@@ -300,131 +300,131 @@ impl Tx for SqlTx {
         password: &PasswordHash,
         force_change: bool,
     ) -> Result<(), StoreError> {
-        users::set_password(self.c(), id, password, force_change).await
+        bounded(users::set_password(self.c(), id, password, force_change)).await
     }
 
     async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError> {
-        recycle_bin::mark_deleted(self.c(), id, at).await
+        bounded(recycle_bin::mark_deleted(self.c(), id, at)).await
     }
 
     async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError> {
-        recycle_bin::remember_former_groups(self.c(), id).await
+        bounded(recycle_bin::remember_former_groups(self.c(), id)).await
     }
 
     async fn release_addresses(&mut self, id: UserId) -> Result<u64, StoreError> {
-        recycle_bin::release_addresses(self.c(), id).await
+        bounded(recycle_bin::release_addresses(self.c(), id)).await
     }
 
     async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError> {
-        recycle_bin::mark_restored(self.c(), user).await
+        bounded(recycle_bin::mark_restored(self.c(), user)).await
     }
 
     async fn mark_restored_all(&mut self, users: &[User]) -> Result<u64, StoreError> {
-        recycle_bin::mark_restored_all(self.c(), users).await
+        bounded(recycle_bin::mark_restored_all(self.c(), users)).await
     }
 
     async fn purge_user(&mut self, id: UserId, cutoff: Option<Timestamp>) -> Result<bool, StoreError> {
-        recycle_bin::purge_user(self.c(), id, cutoff).await
+        bounded(recycle_bin::purge_user(self.c(), id, cutoff)).await
     }
 
     async fn purge_users(&mut self, ids: &[UserId], cutoff: Timestamp) -> Result<Vec<PurgedUser>, StoreError> {
-        recycle_bin::purge_users(self.c(), ids, cutoff).await
+        bounded(recycle_bin::purge_users(self.c(), ids, cutoff)).await
     }
 
     async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError> {
-        roles::assign_role(self.c(), id, role).await
+        bounded(roles::assign_role(self.c(), id, role)).await
     }
 
     async fn unassign_role(&mut self, id: UserId, role: AdminRole) -> Result<bool, StoreError> {
-        roles::unassign_role(self.c(), id, role).await
+        bounded(roles::unassign_role(self.c(), id, role)).await
     }
 
     async fn insert_group(&mut self, group: &Group) -> Result<(), StoreError> {
-        groups::insert_group(self.c(), group).await
+        bounded(groups::insert_group(self.c(), group)).await
     }
 
     async fn delete_group(&mut self, id: GroupId) -> Result<bool, StoreError> {
-        groups::delete_group(self.c(), id).await
+        bounded(groups::delete_group(self.c(), id)).await
     }
 
     async fn add_member(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError> {
-        groups::link(self.c(), group, user, groups::Link::Member).await
+        bounded(groups::link(self.c(), group, user, groups::Link::Member)).await
     }
 
     async fn remove_member(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError> {
-        groups::unlink(self.c(), group, user, groups::Link::Member).await
+        bounded(groups::unlink(self.c(), group, user, groups::Link::Member)).await
     }
 
     async fn add_owner(&mut self, group: GroupId, user: UserId) -> Result<(), StoreError> {
-        groups::link(self.c(), group, user, groups::Link::Owner).await
+        bounded(groups::link(self.c(), group, user, groups::Link::Owner)).await
     }
 
     async fn remove_owner(&mut self, group: GroupId, user: UserId) -> Result<bool, StoreError> {
-        groups::unlink(self.c(), group, user, groups::Link::Owner).await
+        bounded(groups::unlink(self.c(), group, user, groups::Link::Owner)).await
     }
 
     async fn insert_sku(&mut self, sku: &Sku) -> Result<(), StoreError> {
-        licenses::insert_sku(self.c(), sku).await
+        bounded(licenses::insert_sku(self.c(), sku)).await
     }
 
     async fn set_prepaid_units(&mut self, id: SkuId, prepaid_units: i64) -> Result<bool, StoreError> {
-        licenses::set_prepaid_units(self.c(), id, prepaid_units).await
+        bounded(licenses::set_prepaid_units(self.c(), id, prepaid_units)).await
     }
 
     async fn take_seat(&mut self, id: SkuId, allow_overage: bool) -> Result<bool, StoreError> {
-        licenses::take_seat(self.c(), id, allow_overage).await
+        bounded(licenses::take_seat(self.c(), id, allow_overage)).await
     }
 
     async fn release_seat(&mut self, id: SkuId) -> Result<(), StoreError> {
-        licenses::release_seat(self.c(), id).await
+        bounded(licenses::release_seat(self.c(), id)).await
     }
 
     async fn take_seats(&mut self, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError> {
-        licenses::take_seats(self.c(), id, consumed_before, count).await
+        bounded(licenses::take_seats(self.c(), id, consumed_before, count)).await
     }
 
     async fn release_seats_of(&mut self, user: UserId) -> Result<(), StoreError> {
-        licenses::release_seats_of(self.c(), user).await
+        bounded(licenses::release_seats_of(self.c(), user)).await
     }
 
     async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError> {
-        licenses::add_license(self.c(), user, license).await
+        bounded(licenses::add_license(self.c(), user, license)).await
     }
 
     async fn remove_license(&mut self, user: UserId, sku: SkuId) -> Result<bool, StoreError> {
-        licenses::remove_license(self.c(), user, sku).await
+        bounded(licenses::remove_license(self.c(), user, sku)).await
     }
 
     async fn insert_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
-        records::insert_token(self.c(), token).await
+        bounded(records::insert_token(self.c(), token)).await
     }
 
     async fn revoke_token(&mut self, id: TokenId, at: Timestamp) -> Result<bool, StoreError> {
-        records::revoke_token(self.c(), id, at).await
+        bounded(records::revoke_token(self.c(), id, at)).await
     }
 
     async fn extend_token(&mut self, id: TokenId, expires_at: Timestamp) -> Result<(), StoreError> {
-        records::extend_token(self.c(), id, expires_at).await
+        bounded(records::extend_token(self.c(), id, expires_at)).await
     }
 
     async fn revoke_tokens_of(&mut self, user: UserId, at: Timestamp) -> Result<u64, StoreError> {
-        records::revoke_tokens_of(self.c(), user, at).await
+        bounded(records::revoke_tokens_of(self.c(), user, at)).await
     }
 
     async fn insert_app(&mut self, app: &AppRegistration) -> Result<(), StoreError> {
-        apps::insert_app(self.c(), app).await
+        bounded(apps::insert_app(self.c(), app)).await
     }
 
     async fn update_app_roles(&mut self, id: AppId, roles: &RoleSet) -> Result<bool, StoreError> {
-        apps::update_app_roles(self.c(), id, roles).await
+        bounded(apps::update_app_roles(self.c(), id, roles)).await
     }
 
     async fn delete_app(&mut self, id: AppId) -> Result<bool, StoreError> {
-        apps::delete_app(self.c(), id).await
+        bounded(apps::delete_app(self.c(), id)).await
     }
 
     async fn insert_app_secret(&mut self, secret: &AppSecretRecord) -> Result<(), StoreError> {
-        apps::insert_app_secret(self.c(), secret).await
+        bounded(apps::insert_app_secret(self.c(), secret)).await
     }
 
     async fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
@@ -433,23 +433,23 @@ impl Tx for SqlTx {
     }
 
     async fn lock_sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError> {
-        sign_in::lock_sign_in_failures(self.c(), key).await
+        bounded(sign_in::lock_sign_in_failures(self.c(), key)).await
     }
 
     async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError> {
-        sign_in::put_sign_in_failures(self.c(), record).await
+        bounded(sign_in::put_sign_in_failures(self.c(), record)).await
     }
 
     async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError> {
-        sign_in::clear_sign_in_failures(self.c(), key).await
+        bounded(sign_in::clear_sign_in_failures(self.c(), key)).await
     }
 
     async fn save_mail_settings(&mut self, settings: &directory::mail::MailSettings) -> Result<(), StoreError> {
-        crate::mail::save_mail_settings(self.c(), settings).await
+        bounded(crate::mail::save_mail_settings(self.c(), settings)).await
     }
 
     async fn queue_mail(&mut self, message: &directory::mail::OutboxMessage) -> Result<(), StoreError> {
-        crate::mail::queue_mail(self.c(), message).await
+        bounded(crate::mail::queue_mail(self.c(), message)).await
     }
 
     async fn claim_mail(
@@ -458,7 +458,7 @@ impl Tx for SqlTx {
         lease_until: Timestamp,
         claim: uuid::Uuid,
     ) -> Result<Option<directory::mail::OutboxMessage>, StoreError> {
-        crate::mail::claim_mail(self.c(), now, lease_until, claim).await
+        bounded(crate::mail::claim_mail(self.c(), now, lease_until, claim)).await
     }
 
     async fn finish_mail(
@@ -466,15 +466,15 @@ impl Tx for SqlTx {
         message: &directory::mail::OutboxMessage,
         claim: uuid::Uuid,
     ) -> Result<bool, StoreError> {
-        crate::mail::finish_mail(self.c(), message, claim).await
+        bounded(crate::mail::finish_mail(self.c(), message, claim)).await
     }
 
     async fn insert_password_link(&mut self, link: &directory::mail::PasswordLinkRecord) -> Result<(), StoreError> {
-        crate::mail::insert_password_link(self.c(), link).await
+        bounded(crate::mail::insert_password_link(self.c(), link)).await
     }
 
     async fn use_password_link(&mut self, id: uuid::Uuid, at: Timestamp) -> Result<bool, StoreError> {
-        crate::mail::use_password_link(self.c(), id, at).await
+        bounded(crate::mail::use_password_link(self.c(), id, at)).await
     }
 
     async fn remember_purge_reminder(
@@ -483,27 +483,27 @@ impl Tx for SqlTx {
         deleted_at: Timestamp,
         days: u32,
     ) -> Result<bool, StoreError> {
-        crate::mail::remember_purge_reminder(self.c(), user, deleted_at, days).await
+        bounded(crate::mail::remember_purge_reminder(self.c(), user, deleted_at, days)).await
     }
 
     async fn savepoint(&mut self) -> Result<(), StoreError> {
         self.audit_at_savepoint = self.audit.len();
-        execute(self.c(), "SAVEPOINT item").await
+        bounded(execute(self.c(), "SAVEPOINT item")).await
     }
 
     async fn release_savepoint(&mut self) -> Result<(), StoreError> {
-        execute(self.c(), "RELEASE SAVEPOINT item").await
+        bounded(execute(self.c(), "RELEASE SAVEPOINT item")).await
     }
 
     async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
         self.audit.truncate(self.audit_at_savepoint);
-        execute(self.c(), "ROLLBACK TO SAVEPOINT item").await?;
-        execute(self.c(), "RELEASE SAVEPOINT item").await
+        bounded(execute(self.c(), "ROLLBACK TO SAVEPOINT item")).await?;
+        bounded(execute(self.c(), "RELEASE SAVEPOINT item")).await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let audit = std::mem::take(&mut self.audit);
-        crate::audit_chain::append(self.c(), &audit).await?;
-        self.tx.commit().await.map_err(classify)
+        bounded(crate::audit_chain::append(self.c(), &audit)).await?;
+        bounded(async { self.tx.commit().await.map_err(classify) }).await
     }
 }

@@ -15,6 +15,7 @@ mod apps;
 mod audit_chain;
 #[path = "../../store-sql/codec.rs"]
 mod codec;
+mod deadline;
 #[path = "../../store-sql/groups.rs"]
 mod groups;
 #[path = "../../store-sql/licenses.rs"]
@@ -37,6 +38,7 @@ mod user_query;
 mod users;
 
 use async_trait::async_trait;
+use deadline::bounded;
 use directory::store::{Constraint, ReadTx, Store, StoreError, Tx};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -120,9 +122,11 @@ pub(crate) fn classify(error: sqlx::Error) -> StoreError {
 /// Limits on every session, so one stalled process (frozen, swapped out, stopped in a
 /// debugger) cannot hold its locks for long: PostgreSQL ends a session that sits inside a
 /// transaction for 5 s without sending anything (its transaction rolls back whole), and a
-/// statement waiting more than 10 s for a lock gives up as `Unavailable` (503) instead of
-/// hanging. Roster never waits on anything but the database inside a transaction.
-const SESSION_LIMITS: [(&str, &str); 2] = [("idle_in_transaction_session_timeout", "5s"), ("lock_timeout", "10s")];
+/// statement waiting more than 7 s for a lock gives up as `Unavailable` (503) instead of
+/// hanging. Roster never waits on anything but the database inside a transaction. The
+/// process's own bound on every answer ([`deadline::STATEMENT_DEADLINE`]) is longer, so a
+/// lock wait ends with PostgreSQL's error and the connection stays usable.
+const SESSION_LIMITS: [(&str, &str); 2] = [("idle_in_transaction_session_timeout", "5s"), ("lock_timeout", "7s")];
 
 /// A directory in a PostgreSQL database, shared by any number of processes.
 #[derive(Debug, Clone)]
@@ -212,6 +216,7 @@ async fn pool(options: &PgConnectOptions, max_connections: u32) -> Result<PgPool
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_release(|connection, _| Box::pin(deadline::reusable(connection)))
         .connect_with(options.clone())
         .await
         .map_err(|e| unreachable(options, e))
@@ -222,36 +227,43 @@ impl Store for PgStore {
     /// One statement outside any transaction (its own snapshot).
     async fn lookup_token(&self, hash: &str) -> Result<Option<directory::token::TokenRecord>, StoreError> {
         let mut connection = self.pool.acquire().await.map_err(classify)?;
-        records::token_by_hash(&mut connection, hash).await
+        bounded(records::token_by_hash(&mut connection, hash)).await
     }
 
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
-        let tx = self.pool.begin().await.map_err(classify)?;
+        let tx = bounded(async { self.pool.begin().await.map_err(classify) }).await?;
         Ok(Box::new(SqlTx::new(tx)))
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let tx = self.pool.begin().await.map_err(classify)?;
+        let tx = bounded(async { self.pool.begin().await.map_err(classify) }).await?;
         Ok(Box::new(SqlTx::new(tx)))
     }
 
     /// `synchronous_commit = off` for this one transaction: its commit returns before its
     /// WAL is flushed; a crash of the server may lose it whole, never a later commit.
     async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(classify)?;
-        sqlx::query("SET LOCAL synchronous_commit = off")
-            .execute(&mut *tx)
-            .await
-            .map_err(classify)?;
+        let tx = bounded(async {
+            let mut tx = self.pool.begin().await.map_err(classify)?;
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            Ok(tx)
+        })
+        .await?;
         Ok(Box::new(SqlTx::new(tx)))
     }
 
     /// The server's `clock_timestamp()`: the one clock every replica shares.
     async fn database_time(&self) -> Result<Option<directory::Timestamp>, StoreError> {
-        let now: db_time::Stored = sqlx::query_scalar("SELECT clock_timestamp()")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(classify)?;
+        let now: db_time::Stored = bounded(async {
+            sqlx::query_scalar("SELECT clock_timestamp()")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(classify)
+        })
+        .await?;
         Ok(Some(db_time::from_db(now)?))
     }
 }

@@ -64,6 +64,13 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 /// Reader connections per store.
 const READERS: u32 = 4;
 
+/// Runs a port method's statements with no bound of its own: SQLite runs in this process,
+/// and a statement waits for another writer at most [`BUSY_TIMEOUT`]. (PostgreSQL's
+/// adapter bounds the wait for its server's answer here.)
+pub(crate) async fn bounded<T>(work: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+    work.await
+}
+
 /// Timestamps as INTEGER unix microseconds.
 pub(crate) mod db_time {
     use directory::clock::Timestamp;

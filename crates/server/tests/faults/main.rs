@@ -1,6 +1,9 @@
-//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19, T38): real
-//! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk
-//! or race each other on one database, and the directory must come out whole.
+//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19, T38, T39): real
+//! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk,
+//! are cut off from their database by a black-holing proxy (T12's partition half,
+//! `partition.rs` over `tcp_proxy.rs`) or race each other on one database, and the directory
+//! must come out whole. `jepsen/` is T39: clients on three replicas under a nemesis, and a
+//! checker of the history they record.
 //!
 //! Every test takes [`support::exclusive`] first, so they run one at a time: they measure
 //! latency bounds and start several processes each, and the machine has few cores.
@@ -13,8 +16,11 @@ mod backend;
 mod clock_skew;
 mod full_disk;
 mod inspect;
+mod jepsen;
 mod kill_purge;
 mod kill_restore;
+mod partition;
+mod partition_in_flight;
 mod pg_cluster;
 mod pg_outage;
 #[path = "../common/process.rs"]
@@ -24,6 +30,7 @@ mod seed;
 mod server;
 mod stalled_purge;
 mod support;
+mod tcp_proxy;
 mod throttling;
 mod time_zones;
 mod write_storm;
