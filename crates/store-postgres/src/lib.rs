@@ -216,6 +216,8 @@ async fn pool(options: &PgConnectOptions, max_connections: u32) -> Result<PgPool
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| Box::pin(deadline::alive_before_use(connection, meta)))
         .after_release(|connection, _| Box::pin(deadline::reusable(connection)))
         .connect_with(options.clone())
         .await
