@@ -143,7 +143,10 @@ fn constraint(message: &str) -> Constraint {
     }
 }
 
-/// A directory in one SQLite file: one writer connection and a few readers.
+/// A directory in one SQLite file: one writer connection and a few readers. sqlx checks
+/// each connection when it is given back; the check before each use, a hop to the
+/// connection's worker thread on every transaction's path, is off: a connection to a
+/// file in this process does not go away while it sits idle.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -163,6 +166,7 @@ impl SqliteStore {
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .after_release(|connection, _| Box::pin(reusable(connection)))
             .connect_with(options.clone())
             .await
@@ -174,6 +178,7 @@ impl SqliteStore {
         tx.commit().await.map_err(classify)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
+            .test_before_acquire(false)
             .connect_with(options.create_if_missing(false))
             .await
             .map_err(classify)?;
