@@ -12,16 +12,12 @@ use crate::inspect::bin_count;
 use crate::kill_purge::ExpiredBin;
 use crate::seed::Seeder;
 use crate::server::Server;
+use crate::stalled_purge::{STALL_BOUND, assert_reads_prompt, assert_write_within, timed};
 use crate::support::{Deadline, exclusive, scale};
 use crate::tcp_proxy::{TcpProxy, address_of, via_proxy};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-/// How long a read on the connected replica may take while the other one is cut off.
-const READ_BOUND: Duration = Duration::from_secs(2);
-/// How long the connected replica's write and purge may wait on the cut-off one: the
-/// store's 5 s idle-in-transaction limit, with room for a loaded machine.
-const STALL_BOUND: Duration = Duration::from_secs(12);
 /// How long the cut-off replica may take to say 503: the pool's 5 s acquire timeout.
 const CUT_ANSWER_BOUND: Duration = Duration::from_secs(12);
 /// Tries at cutting the link inside a purge transaction.
@@ -59,8 +55,8 @@ async fn a_replica_cut_off_from_postgres_mid_purge_answers_503_while_the_other_f
     let api = Api::new(&connected.base, &token, Duration::from_secs(60));
     let user = bin.live[0].id.as_uuid();
     let ((), ()) = tokio::join!(assert_unavailable(&cut_api, user), async {
-        assert_reads_prompt(&api).await;
-        assert_write_within(&api, user, STALL_BOUND).await;
+        assert_reads_prompt(&api, "cut-off").await;
+        assert_write_within(&api, user, "cut-off").await;
     });
     let deadline = Deadline::after(STALL_BOUND, "the connected replica to purge past the cut-off one");
     while bin_count(&store).await >= left {
@@ -157,31 +153,6 @@ fn assert_503(what: &str, answer: reqwest::Result<Answer>, took: Duration) {
     assert!(took < CUT_ANSWER_BOUND, "the cut-off replica's {what} took {took:?}");
 }
 
-/// The users and the deleted users answer within [`READ_BOUND`], never 5xx.
-async fn assert_reads_prompt(api: &Api) {
-    for path in [
-        "/v1.0/users?$top=5",
-        "/v1.0/directory/deletedItems/microsoft.graph.user?$top=5",
-    ] {
-        let (answer, took) = timed(api.get(path)).await;
-        let answer = answer.unwrap_or_else(|e| panic!("{path}: {e}"));
-        println!(
-            "{path} answered {} in {took:?} beside the cut-off replica",
-            answer.status
-        );
-        assert!(answer.status.is_success(), "{path}: {answer:?}");
-        assert!(took < READ_BOUND, "{path} took {took:?}");
-    }
-}
-
-async fn assert_write_within(api: &Api, user: uuid::Uuid, bound: Duration) {
-    let (answer, took) = timed(api.set_job_title(user, "Survivor")).await;
-    let answer = answer.expect("the write is answered");
-    println!("beside the cut-off replica, a write took {took:?}: {}", answer.status);
-    assert!(answer.status.is_success(), "the write succeeds: {answer:?}");
-    assert!(took < bound, "the write waited {took:?} on the cut-off replica");
-}
-
 /// After the heal the replica answers 200 within 30 s; until then only 503s.
 async fn assert_answers_again(api: &Api) {
     let started = Instant::now();
@@ -195,12 +166,4 @@ async fn assert_answers_again(api: &Api) {
         assert_eq!(answer.status, 503, "while healing: {answer:?}");
         deadline.tick().await;
     }
-}
-
-async fn timed<F: std::future::Future<Output = reqwest::Result<Answer>>>(
-    request: F,
-) -> (reqwest::Result<Answer>, Duration) {
-    let started = Instant::now();
-    let answer = request.await;
-    (answer, started.elapsed())
 }

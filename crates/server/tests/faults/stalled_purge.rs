@@ -17,11 +17,12 @@ use crate::support::{Deadline, exclusive, scale};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-/// How long a read on the running replica may take while the other one is frozen.
-const READ_BOUND: Duration = Duration::from_secs(2);
+/// How long a read on the running replica may take while the other one is frozen (or cut
+/// off, in `partition.rs`).
+pub(crate) const READ_BOUND: Duration = Duration::from_secs(2);
 /// How long the running replica's write and purge may wait on the frozen one: the
 /// store's 5 s idle-in-transaction limit, with room for a loaded machine.
-const STALL_BOUND: Duration = Duration::from_secs(12);
+pub(crate) const STALL_BOUND: Duration = Duration::from_secs(12);
 /// Tries at freezing the replica inside a purge transaction.
 const FREEZE_TRIES: usize = 400;
 
@@ -49,13 +50,8 @@ async fn a_frozen_purge_replica_neither_double_purges_nor_stops_the_other_from_a
     assert!(left > bin.fresh.len() as u64, "frozen in the middle of the purge");
 
     let api = Api::new(&running.base, &token, Duration::from_secs(120));
-    assert_reads_prompt(&api).await;
-    let user = bin.live[0].id.as_uuid();
-    let (answer, took) = timed(api.set_job_title(user, "Survivor")).await;
-    let answer = answer.expect("the write is answered");
-    println!("beside the frozen replica, a write took {took:?}: {}", answer.status);
-    assert!(answer.status.is_success(), "the write succeeds: {answer:?}");
-    assert!(took < STALL_BOUND, "the write waited {took:?} on the frozen replica");
+    assert_reads_prompt(&api, "frozen").await;
+    assert_write_within(&api, bin.live[0].id.as_uuid(), "frozen").await;
     let deadline = Deadline::after(STALL_BOUND, "the running replica to purge past the frozen one");
     while bin_count(&store).await >= left {
         deadline.tick().await;
@@ -152,8 +148,9 @@ fn local_ports(pid: u32) -> HashSet<u16> {
     ports
 }
 
-/// The users and the deleted users answer within [`READ_BOUND`], never 5xx.
-async fn assert_reads_prompt(api: &Api) {
+/// The users and the deleted users answer within [`READ_BOUND`], never 5xx, beside a
+/// replica in trouble (`other`: "frozen", "cut-off").
+pub(crate) async fn assert_reads_prompt(api: &Api, other: &str) {
     for path in [
         "/v1.0/users?$top=5",
         "/v1.0/directory/deletedItems/microsoft.graph.user?$top=5",
@@ -161,7 +158,7 @@ async fn assert_reads_prompt(api: &Api) {
         let (answer, took) = timed(api.get(path)).await;
         let answer = answer.unwrap_or_else(|e| panic!("{path}: {e}"));
         println!(
-            "{path} answered {} in {took:?} beside the frozen replica",
+            "{path} answered {} in {took:?} beside the {other} replica",
             answer.status
         );
         assert!(answer.status.is_success(), "{path}: {answer:?}");
@@ -169,7 +166,17 @@ async fn assert_reads_prompt(api: &Api) {
     }
 }
 
-async fn timed<F: std::future::Future<Output = reqwest::Result<Answer>>>(
+/// A `PATCH` of `user` succeeds within [`STALL_BOUND`] beside a replica in trouble.
+pub(crate) async fn assert_write_within(api: &Api, user: uuid::Uuid, other: &str) {
+    let (answer, took) = timed(api.set_job_title(user, "Survivor")).await;
+    let answer = answer.expect("the write is answered");
+    println!("beside the {other} replica, a write took {took:?}: {}", answer.status);
+    assert!(answer.status.is_success(), "the write succeeds: {answer:?}");
+    assert!(took < STALL_BOUND, "the write waited {took:?} on the {other} replica");
+}
+
+/// The answer to `request` and how long it took.
+pub(crate) async fn timed<F: std::future::Future<Output = reqwest::Result<Answer>>>(
     request: F,
 ) -> (reqwest::Result<Answer>, Duration) {
     let started = Instant::now();
