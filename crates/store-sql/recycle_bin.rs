@@ -336,7 +336,22 @@ async fn stored_addresses(c: &mut Conn, ids: &[UserId]) -> Result<HashMap<Uuid, 
 
 /// Rewrites the rows of those of `users` that are deleted, making them active; returns them.
 async fn restore_rows(c: &mut Conn, users: &[User]) -> Result<Vec<UserId>, StoreError> {
-    let mut query = QueryBuilder::<Db>::new(
+    let mut query = QueryBuilder::<Db>::new("");
+    push_restore_rows(&mut query, users);
+    let ids: Vec<Uuid> = query.build_query_scalar().fetch_all(&mut *c).await.map_err(classify)?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Pushes [`restore_rows`]'s statement: one `UPDATE … FROM (VALUES …)` for `users`.
+///
+/// Each `VALUES` row must find its user by primary key. The test that the row is deleted
+/// is written `(deleted_at IS NULL) IS FALSE` rather than `deleted_at IS NOT NULL` so that
+/// no index answers it: SQLite (3.51, without statistics) otherwise reads the whole
+/// partial index `users_recycle_bin` (every user in the bin) and looks each entry up in
+/// the `VALUES` rows, which took ~16 ms per statement with 100,000 users in the bin,
+/// whether it restored 50 users or 100. The SQLite adapter's tests pin the plan.
+pub(crate) fn push_restore_rows(query: &mut QueryBuilder<Db>, users: &[User]) {
+    query.push(
         "UPDATE users SET deleted_at = NULL, addresses_released = FALSE, upn = v.column2, \
          upn_key = v.column3, display_name = v.column4, given_name = v.column5, surname = v.column6, \
          mail_nickname = v.column7, other_mails = v.column8, account_enabled = v.column9, \
@@ -347,9 +362,7 @@ async fn restore_rows(c: &mut Conn, users: &[User]) -> Result<Vec<UserId>, Store
          job_title_key = v.column22, department_key = v.column23, usage_location_key = v.column24 FROM (",
     );
     query.push_values(users, push_properties);
-    query.push(") AS v WHERE users.id = v.column1 AND users.deleted_at IS NOT NULL RETURNING users.id");
-    let ids: Vec<Uuid> = query.build_query_scalar().fetch_all(&mut *c).await.map_err(classify)?;
-    Ok(ids.into_iter().map(UserId).collect())
+    query.push(") AS v WHERE users.id = v.column1 AND (users.deleted_at IS NULL) IS FALSE RETURNING users.id");
 }
 
 /// Runs `sql`, a statement ending in `user_id IN (`, for `ids`.
