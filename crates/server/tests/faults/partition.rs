@@ -12,7 +12,7 @@ use crate::inspect::bin_count;
 use crate::kill_purge::ExpiredBin;
 use crate::seed::Seeder;
 use crate::server::Server;
-use crate::stalled_purge::{STALL_BOUND, assert_reads_prompt, assert_write_within, timed};
+use crate::stalled_purge::{STALL_BOUND, assert_reads_prompt, assert_write_within, timed, write_locks};
 use crate::support::{Deadline, exclusive, scale};
 use crate::tcp_proxy::{TcpProxy, address_of, via_proxy};
 use std::collections::HashSet;
@@ -116,22 +116,10 @@ async fn cut_inside_a_transaction(proxy: &TcpProxy, pool: &sqlx::PgPool, schema:
 
 /// The tables of `schema` on which sessions from `ports` hold row-writing locks.
 async fn sessions_in_transaction(pool: &sqlx::PgPool, schema: &str, ports: &HashSet<u16>) -> Vec<String> {
-    let rows: Vec<(Option<i32>, String)> = sqlx::query_as(
-        "SELECT DISTINCT a.client_port, c.relname::text FROM pg_locks l \
-         JOIN pg_stat_activity a ON a.pid = l.pid \
-         JOIN pg_class c ON c.oid = l.relation \
-         JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE n.nspname = $1 AND c.relkind = 'r' AND l.granted AND l.mode = 'RowExclusiveLock'",
-    )
-    .bind(schema)
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    rows.into_iter()
-        .filter(|(port, _)| {
-            port.and_then(|p| u16::try_from(p).ok())
-                .is_some_and(|p| ports.contains(&p))
-        })
+    write_locks(pool, schema)
+        .await
+        .into_iter()
+        .filter(|(port, _)| ports.contains(port))
         .map(|(_, table)| table)
         .collect()
 }

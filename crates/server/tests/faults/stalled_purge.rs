@@ -101,7 +101,7 @@ async fn freeze_inside_a_transaction(replica: &Server, backend: &Backend) -> boo
 
 /// (client port, table) for each connection whose transaction holds a row-writing lock on
 /// a table of `schema`.
-async fn write_locks(pool: &sqlx::PgPool, schema: &str) -> Vec<(u16, String)> {
+pub(crate) async fn write_locks(pool: &sqlx::PgPool, schema: &str) -> Vec<(u16, String)> {
     let rows: Vec<(Option<i32>, String)> = sqlx::query_as(
         "SELECT DISTINCT a.client_port, c.relname::text FROM pg_locks l \
          JOIN pg_stat_activity a ON a.pid = l.pid \
