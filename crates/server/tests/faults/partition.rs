@@ -14,7 +14,7 @@ use crate::seed::Seeder;
 use crate::server::Server;
 use crate::stalled_purge::{STALL_BOUND, assert_reads_prompt, assert_write_within, timed, write_locks};
 use crate::support::{Deadline, exclusive, scale};
-use crate::tcp_proxy::{TcpProxy, address_of, via_proxy};
+use crate::tcp_proxy::{TcpProxy, in_front_of};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -35,8 +35,7 @@ async fn a_replica_cut_off_from_postgres_mid_purge_answers_503_while_the_other_f
     let token = seeder.token().await;
     let bin = ExpiredBin::seed(&seeder, 3000 * scale()).await;
     let total = bin_count(&store).await;
-    let proxy = TcpProxy::start(address_of(url));
-    let proxied = Backend::postgres_at(&via_proxy(url, &proxy), schema);
+    let (proxy, proxied) = in_front_of(&backend);
     let [cut_off, connected] = start_pair(&proxied, &backend);
     let deadline = Deadline::after(Duration::from_secs(120), "the purge jobs to start");
     while bin_count(&store).await == total {

@@ -1,5 +1,5 @@
 //! T12, the partition half, for requests caught by the cut: a replica reaches PostgreSQL
-//! through a [`TcpProxy`] while clients keep reading and writing; the link is cut under
+//! through a `TcpProxy` while clients keep reading and writing; the link is cut under
 //! them and stays cut. Every request, including those whose query was on the wire when
 //! the link went dark, must be answered within a bound (503 with `Retry-After`, never a
 //! 500): a replica whose database has vanished must say so, not hang its clients until the
@@ -11,7 +11,7 @@ use crate::backend::Backend;
 use crate::seed::Seeder;
 use crate::server::Server;
 use crate::support::{Deadline, exclusive};
-use crate::tcp_proxy::{TcpProxy, address_of, via_proxy};
+use crate::tcp_proxy::in_front_of;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,9 +43,6 @@ struct Load {
 async fn requests_in_flight_when_the_database_link_is_cut_are_answered_within_a_bound() {
     let _one = exclusive().await;
     let backend = Backend::postgres();
-    let Backend::Postgres { url, schema, .. } = &backend else {
-        unreachable!("a PostgreSQL backend")
-    };
     let store = backend.open().await;
     let seeder = Seeder::new(store.clone()).await;
     let token = seeder.token().await;
@@ -55,8 +52,7 @@ async fn requests_in_flight_when_the_database_link_is_cut_are_answered_within_a_
         .iter()
         .map(|u| u.id.as_uuid())
         .collect();
-    let proxy = TcpProxy::start(address_of(url));
-    let proxied = Backend::postgres_at(&via_proxy(url, &proxy), schema);
+    let (proxy, proxied) = in_front_of(&backend);
     let server = Server::start("t12-in-flight", &proxied.serve_args(), "1h");
     let api = Api::new(&server.base, &token, CUT_FOR * 2);
     let begun = Instant::now();

@@ -10,6 +10,7 @@
 //! The proxy runs on its own runtime thread, so a test blocking its own workers (starting
 //! a server synchronously) cannot stall the link.
 
+use crate::backend::Backend;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -119,8 +120,18 @@ impl Drop for TcpProxy {
     }
 }
 
+/// A proxy in front of `backend`'s PostgreSQL, and the same schema reached through it.
+pub(crate) fn in_front_of(backend: &Backend) -> (TcpProxy, Backend) {
+    let Backend::Postgres { url, schema, .. } = backend else {
+        panic!("a proxy stands in front of PostgreSQL only")
+    };
+    let proxy = TcpProxy::start(address_of(url));
+    let proxied = Backend::postgres_at(&via_proxy(url, &proxy), schema);
+    (proxy, proxied)
+}
+
 /// `url` with its host and port replaced by the proxy's.
-pub(crate) fn via_proxy(url: &str, proxy: &TcpProxy) -> String {
+fn via_proxy(url: &str, proxy: &TcpProxy) -> String {
     let mut parsed = reqwest::Url::parse(url).expect("a database URL");
     parsed.set_host(Some("127.0.0.1")).expect("a URL with a host");
     parsed.set_port(Some(proxy.port)).expect("a URL with a port");
@@ -128,7 +139,7 @@ pub(crate) fn via_proxy(url: &str, proxy: &TcpProxy) -> String {
 }
 
 /// The address a database URL points at.
-pub(crate) fn address_of(url: &str) -> SocketAddr {
+fn address_of(url: &str) -> SocketAddr {
     use std::net::ToSocketAddrs;
     let parsed = reqwest::Url::parse(url).expect("a database URL");
     let host = parsed.host_str().unwrap_or("127.0.0.1").to_owned();

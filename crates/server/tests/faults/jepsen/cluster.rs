@@ -6,7 +6,7 @@
 use crate::backend::Backend;
 use crate::pg_cluster::PgCluster;
 use crate::server::Server;
-use crate::tcp_proxy::{TcpProxy, address_of, via_proxy};
+use crate::tcp_proxy::{TcpProxy, in_front_of};
 use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
@@ -40,8 +40,7 @@ impl Cluster {
         let direct = Backend::postgres_at(&database.url(), "public");
         let replicas = (0..REPLICAS)
             .map(|n| {
-                let proxy = TcpProxy::start(address_of(&database.url()));
-                let backend = Backend::postgres_at(&via_proxy(&database.url(), &proxy), "public");
+                let (proxy, backend) = in_front_of(&direct);
                 let skewed = n == REPLICAS - 1 && Path::new(LIBFAKETIME).is_file();
                 let env = if skewed { skew_env() } else { Vec::new() };
                 Replica {
