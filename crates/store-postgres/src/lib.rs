@@ -1,8 +1,9 @@
 //! Roster's PostgreSQL storage adapter, for several `roster serve` processes on one database.
 //!
-//! Transactions run at READ COMMITTED. Every rule that racing processes could break is
-//! enforced by the database: uniqueness by (partial) unique indexes, seat counts by
-//! conditional updates, and a purge by a `DELETE` that only one transaction can win.
+//! Writing transactions run at READ COMMITTED; a read runs on one snapshot. Every rule
+//! that racing processes could break is enforced by the database: uniqueness by (partial)
+//! unique indexes, seat counts by conditional updates, and a purge by a `DELETE` that only
+//! one transaction can win.
 //! Timestamps are `TIMESTAMPTZ` (microsecond precision, the domain's precision).
 //!
 //! The SQL itself is shared with the SQLite adapter (`crates/store-sql`); this crate provides
@@ -232,8 +233,17 @@ impl Store for PgStore {
         bounded(records::token_by_hash(&mut connection, hash)).await
     }
 
+    /// A snapshot: every statement of the read sees the same committed state, as a read
+    /// on SQLite does (READ COMMITTED would let a purge commit between two of its reads).
+    /// A read-only REPEATABLE READ transaction never fails to serialize.
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
-        let tx = bounded(async { self.pool.begin().await.map_err(classify) }).await?;
+        let tx = bounded(async {
+            self.pool
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await
+                .map_err(classify)
+        })
+        .await?;
         Ok(Box::new(SqlTx::new(tx)))
     }
 

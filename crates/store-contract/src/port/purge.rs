@@ -141,3 +141,45 @@ pub async fn purge_deletes_once_and_cascades(db: TestDb) {
     assert!(a ^ b, "exactly one of two racing purges deletes the user ({a}, {b})");
     assert_eq!(store.read().await.unwrap().deleted_user(report.id).await.unwrap(), None);
 }
+
+/// A read is one snapshot: a purge that commits between two of its statements changes
+/// none of what it sees, so a deleted user is never read without its groups, licences
+/// and addresses.
+pub async fn a_read_sees_one_snapshot_while_a_purge_commits(db: TestDb) {
+    let store = db.store().await;
+    let gone = user("gone@contoso.com", &["SMTP:gone@contoso.com"]);
+    let team = group("Team", None);
+    let e3 = sku("ENTERPRISEPACK", 5);
+    let license = LicenseAssignment {
+        sku_id: e3.id,
+        disabled_plans: Vec::new(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_user(&gone, &a_password()).await.unwrap();
+    tx.insert_group(&team).await.unwrap();
+    tx.add_member(team.id, gone.id).await.unwrap();
+    tx.insert_sku(&e3).await.unwrap();
+    tx.add_license(gone.id, &license).await.unwrap();
+    tx.remember_former_groups(gone.id).await.unwrap();
+    assert!(tx.mark_deleted(gone.id, at(100)).await.unwrap());
+    tx.commit().await.unwrap();
+
+    let mut read = store.read().await.unwrap();
+    assert!(read.deleted_user(gone.id).await.unwrap().is_some());
+    let mut tx = db.store().await.begin().await.unwrap();
+    assert!(tx.purge_user(gone.id, None).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(read.former_groups(gone.id).await.unwrap().len(), 1);
+    assert_eq!(read.licenses_of(gone.id).await.unwrap(), vec![license]);
+    let keys = gone.proxy_addresses.keys();
+    assert_eq!(read.address_holders(&keys).await.unwrap().len(), 1);
+    assert!(read.deleted_user(gone.id).await.unwrap().is_some());
+    drop(read);
+    let mut fresh = store.read().await.unwrap();
+    assert_eq!(
+        fresh.deleted_user(gone.id).await.unwrap(),
+        None,
+        "a new read sees the purge"
+    );
+    assert!(fresh.address_holders(&keys).await.unwrap().is_empty());
+}
