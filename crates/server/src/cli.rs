@@ -373,6 +373,10 @@ pub struct ServeArgs {
     /// [default: 1000].
     #[arg(long, env = "ROSTER_RATE_LIMIT")]
     pub rate_limit: Option<u32>,
+    /// How long a starting server waits for a database that is down or still starting,
+    /// e.g. 30s, 5m, before it gives up [default: 60s].
+    #[arg(long, env = "ROSTER_DATABASE_WAIT")]
+    pub database_wait: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -27,6 +27,7 @@ struct ConfigFile {
     mail_interval: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<u32>,
+    database_wait: Option<String>,
     smtp: Option<SmtpFile>,
 }
 
@@ -100,6 +101,8 @@ pub struct ServeSettings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Requests per bearer token and process; `None` when turned off.
     pub rate_limit: Option<roster_http::throttle::RateLimit>,
+    /// How long start-up waits for an unreachable database.
+    pub database_wait: Duration,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -120,6 +123,8 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
     };
     let interval = args.purge_interval.clone().or(file.purge_interval.clone());
     let purge_interval = parse_duration("purge_interval", interval.as_deref().unwrap_or("60s"))?;
+    let wait = args.database_wait.clone().or(file.database_wait.clone());
+    let database_wait = parse_duration("database_wait", wait.as_deref().unwrap_or("60s"))?;
     Ok(ServeSettings {
         init: init_with(&args.init, &file)?,
         listen,
@@ -127,6 +132,7 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         mail: mail_settings(args, &file, |key| std::env::var(key).ok())?,
         trusted_proxies: trusted_proxies(args, &file)?,
         rate_limit: rate_limit(args.rate_limit.or(file.rate_limit)),
+        database_wait,
     })
 }
 

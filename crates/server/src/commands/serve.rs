@@ -3,26 +3,26 @@
 
 use super::init::print_sign_in;
 use crate::cli::ServeArgs;
+use crate::settings::{InitSettings, ServeSettings};
+use crate::storage::OpenStore;
 use crate::{mail_job, purge_job, settings, storage};
 use anyhow::{Context, Result};
-use directory::{Directory, Error};
+use directory::store::StoreError;
+use directory::{DatabaseClock, Directory, Error, Kind};
 use roster_http::throttle::Throttle;
 use roster_web::WebConfig;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+/// The first pause while waiting for the database; each next one doubles.
+const FIRST_PAUSE: Duration = Duration::from_millis(250);
+const LONGEST_PAUSE: Duration = Duration::from_secs(5);
+
 pub async fn run(args: ServeArgs) -> Result<()> {
     let settings = settings::serve(&args)?;
-    let opened = storage::open_for_server(&settings.init.database).await?;
-    let (directory, clock) = crate::clock_sync::directory(opened.store.clone()).await?;
-    match directory
-        .initialize(&settings.init.organization, settings.init.domain.clone())
-        .await
-    {
-        Ok(initialized) => print_sign_in(&settings.init, &initialized),
-        Err(Error::AlreadyInitialized) => {}
-        Err(error) => return Err(error).context("cannot initialise the directory"),
-    }
+    let (opened, directory, clock) = open_waiting(&settings).await?;
     let listener = TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -55,6 +55,53 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let _ = clock_sync.await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens (and on first start initialises) the directory. A database that cannot be
+/// reached yet, down or still starting beside this server, is waited for with growing
+/// pauses up to `settings.database_wait`; any other failure ends the start at once.
+async fn open_waiting(settings: &ServeSettings) -> Result<(OpenStore, Directory, Arc<DatabaseClock>)> {
+    let give_up = Instant::now() + settings.database_wait;
+    let mut pause = FIRST_PAUSE;
+    loop {
+        match open(&settings.init).await {
+            Err(error) if is_unavailable(&error) && Instant::now() + pause < give_up => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    retry_in_ms = pause.as_millis() as u64,
+                    "the database cannot be reached yet; waiting for it"
+                );
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(LONGEST_PAUSE);
+            }
+            Err(error) if is_unavailable(&error) => {
+                let waited = settings.database_wait.as_secs();
+                return Err(error.context(format!("gave up waiting for the database after {waited} s")));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+async fn open(init: &InitSettings) -> Result<(OpenStore, Directory, Arc<DatabaseClock>)> {
+    let opened = storage::open_for_server(&init.database).await?;
+    let (directory, clock) = crate::clock_sync::directory(opened.store.clone()).await?;
+    match directory.initialize(&init.organization, init.domain.clone()).await {
+        Ok(initialized) => print_sign_in(init, &initialized),
+        Err(Error::AlreadyInitialized) => {}
+        Err(error) => return Err(error).context("cannot initialise the directory"),
+    }
+    Ok((opened, directory, clock))
+}
+
+/// Whether the failure is the database being unreachable (worth waiting for).
+fn is_unavailable(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Unavailable(_)))
+            || cause
+                .downcast_ref::<Error>()
+                .is_some_and(|error| error.code().kind() == Kind::Unavailable)
+    })
 }
 
 /// Whether browsers reach this server over HTTPS: the organisation's public URL (`roster

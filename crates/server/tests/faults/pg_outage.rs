@@ -1,13 +1,14 @@
 //! T16: PostgreSQL stopped under load. A private cluster is stopped with `pg_ctl stop -m
 //! immediate` while clients read and write; every request must answer within a bound,
 //! with 503 and `Retry-After` (never a 500, never a hang), `/health` says 503, and once
-//! the cluster is back the same `roster serve` answers again without a restart.
+//! the cluster is back the same `roster serve` answers again without a restart. A server
+//! started while the cluster is down waits for it and then serves.
 
 use crate::api::{Answer, Api};
 use crate::backend::Backend;
 use crate::pg_cluster::PgCluster;
 use crate::seed::Seeder;
-use crate::server::Server;
+use crate::server::{Server, log_path};
 use crate::support::{Deadline, exclusive};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -98,6 +99,37 @@ async fn postgres_stopped_under_load_answers_503_and_recovers_without_restart() 
     assert_eq!(health.status, 200, "/health after recovery: {health:?}");
     server.kill();
     assert_every_answer_bounded_and_never_500(&load);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_started_while_postgres_is_down_waits_for_it_and_then_serves() {
+    let _one = exclusive().await;
+    let cluster = PgCluster::start();
+    let backend = Backend::postgres_at(&cluster.url(), "public");
+    let token = Seeder::new(backend.open().await).await.token().await;
+    cluster.stop_immediately();
+
+    let log = log_path("t16-waiting");
+    let (log_to, args) = (log.clone(), backend.serve_args());
+    let starting =
+        tokio::task::spawn_blocking(move || Server::start_logging_to(log_to, "t16-waiting", &args, "1h", &[]));
+    let deadline = Deadline::after(Duration::from_secs(30), "the server to say it waits for the database");
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("waiting for it")
+    {
+        deadline.tick().await;
+    }
+    assert!(
+        !starting.is_finished(),
+        "the server must not listen before its database is up"
+    );
+    cluster.up();
+    let server = starting.await.expect("the server starts once PostgreSQL is up");
+    let api = Api::new(&server.base, &token, ANSWER_BOUND);
+    let users = api.get("/v1.0/users").await.expect("the users answer");
+    assert_eq!(users.status, 200, "{users:?}");
+    server.kill();
 }
 
 /// Waits until every worker has `count` samples of `phase` that satisfy `ok`.

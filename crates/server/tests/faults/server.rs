@@ -18,7 +18,8 @@ pub(crate) struct Server {
 
 pub(crate) use crate::process::roster;
 
-fn log_path(name: &str) -> PathBuf {
+/// A new log file's path for a server called `name`, under the target directory.
+pub(crate) fn log_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faults-logs");
     std::fs::create_dir_all(&dir).expect("the log directory");
     dir.join(format!("{name}-{}.log", uuid::Uuid::new_v4().simple()))
@@ -32,7 +33,18 @@ impl Server {
 
     /// Like [`Server::start`], with extra environment variables (such as `TZ`).
     pub(crate) fn start_with_env(name: &str, storage: &[String], purge_interval: &str, env: &[(&str, &str)]) -> Server {
-        let log = log_path(name);
+        Server::start_logging_to(log_path(name), name, storage, purge_interval, env)
+    }
+
+    /// Like [`Server::start_with_env`], logging to `log` (which a test may read while the
+    /// server starts).
+    pub(crate) fn start_logging_to(
+        log: PathBuf,
+        name: &str,
+        storage: &[String],
+        purge_interval: &str,
+        env: &[(&str, &str)],
+    ) -> Server {
         let log_file = std::fs::File::create(&log).expect("the server log");
         let mut child = roster()
             .arg("serve")
