@@ -60,13 +60,24 @@ pub(crate) fn print(ops: &[Op], faults: &[Injected], violations: &[String]) {
     }
     let faulted: std::time::Duration = faults.iter().map(|injected| injected.to - injected.from).sum();
     println!(
-        "  faults injected: {} {by_fault:?}, active for {faulted:.1?} in all",
-        faults.len()
+        "  faults injected: {} {by_fault:?}, active for {faulted:.1?} in all, {} overlapping another",
+        faults.len(),
+        overlapping(faults)
     );
     println!("  violations: {}", violations.len());
     for violation in violations.iter().take(40) {
         println!("    {violation}");
     }
+}
+
+/// How many faults were active at some moment together with another.
+fn overlapping(faults: &[Injected]) -> usize {
+    let overlap = |a: &Injected, b: &Injected| a.from < b.to && b.from < a.to;
+    faults
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| faults.iter().enumerate().any(|(j, b)| i != &j && overlap(a, b)))
+        .count()
 }
 
 /// How long after a fault healed its effects may still show (pools reconnecting, a
