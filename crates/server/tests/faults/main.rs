@@ -1,9 +1,10 @@
-//! Process-level fault tests (issue 6; plan T01, T03, T09–T13, T15, T16, T19, T38, T39): real
+//! Process-level fault tests (issue 6; plan T01, T03, T06, T09–T16, T19, T21, T38, T39): real
 //! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk,
 //! are cut off from their database by a black-holing proxy (T12's partition half,
 //! `partition.rs` over `tcp_proxy.rs`) or race each other on one database, and the directory
 //! must come out whole. `jepsen/` is T39: clients on three replicas under a nemesis, and a
-//! checker of the history they record.
+//! checker of the history they record. `last_seat.rs` (T06) and `revoked_elsewhere.rs` (T21)
+//! race and revoke across two replicas over HTTP.
 //!
 //! Every test takes [`support::exclusive`] first, so they run one at a time: they measure
 //! latency bounds and start several processes each, and the machine has few cores.
@@ -19,6 +20,7 @@ mod inspect;
 mod jepsen;
 mod kill_purge;
 mod kill_restore;
+mod last_seat;
 mod partition;
 mod partition_in_flight;
 mod pg_cluster;
@@ -26,6 +28,7 @@ mod pg_outage;
 #[path = "../common/process.rs"]
 mod process;
 mod replicas;
+mod revoked_elsewhere;
 mod seed;
 mod server;
 mod stalled_purge;
