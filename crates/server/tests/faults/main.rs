@@ -27,6 +27,7 @@ mod pg_cluster;
 mod pg_outage;
 #[path = "../common/process.rs"]
 mod process;
+mod purge_boundary;
 mod replicas;
 mod revoked_elsewhere;
 mod seed;

@@ -2,12 +2,13 @@
 //! T03 bulk restores of the same 50 users (each restored and audited once), T01 a
 //! restore against a creation of the same UPN (exactly one holder; the loser gets
 //! Graph's ObjectConflict), and T11 both purge jobs on one expired bin, with a third
-//! replica joining mid-way.
+//! replica joining mid-way, and users whose retention ends around then (`purge_boundary`).
 
 use crate::api::{Answer, Api};
 use crate::backend::Backend;
 use crate::inspect::{AuditCounts, State, assert_chain_verifies, bin_count, state_of, states_of};
 use crate::kill_purge::ExpiredBin;
+use crate::purge_boundary::Boundary;
 use crate::seed::{Seeded, Seeder};
 use crate::server::{DOMAIN, Server};
 use crate::support::{Deadline, exclusive, scale};
@@ -158,6 +159,7 @@ async fn two_replicas_and_a_third_joining_purge_each_expired_user_exactly_once()
     let store = backend.open().await;
     let seeder = Seeder::new(store.clone()).await;
     let bin = ExpiredBin::seed(&seeder, 1500 * scale()).await;
+    let boundary = Boundary::seed(&seeder, &store).await;
     let total = bin_count(&store).await;
     let replicas = two_replicas("t11", &backend, "1s");
     let deadline = Deadline::after(Duration::from_secs(120), "the purge jobs to start");
@@ -170,12 +172,15 @@ async fn two_replicas_and_a_third_joining_purge_each_expired_user_exactly_once()
         "the third replica joined with {} of {total} users left in the bin",
         bin_count(&store).await
     );
-    let fresh = bin.fresh.len() as u64;
+    let since = store.database_time().await.unwrap().expect("PostgreSQL's clock");
+    let left = bin.fresh.len() as u64 + boundary.not_due_at(since);
     let deadline = Deadline::after(Duration::from_secs(120), "the purge jobs to empty the expired bin");
-    while bin_count(&store).await > fresh {
+    while bin_count(&store).await > left {
         deadline.tick().await;
     }
+    boundary.wait_for_due(&store, since).await;
     drop((replicas, third));
     bin.assert_purged_once(&store).await;
+    boundary.assert_purged_when_due(&store, since).await;
     backend.clean_up().await;
 }
