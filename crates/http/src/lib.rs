@@ -4,9 +4,12 @@
 //! - [`graph`]: the Microsoft Graph v1.0 API (and `/beta`).
 //! - [`roster_api`]: Roster's own endpoints under `/roster/v1` (bulk restore, preview).
 //! - [`oauth`]: the OAuth 2.0 client-credentials token endpoint for app registrations.
+//! - [`access_log`]: one log line per denied, throttled or failed request (the rest at
+//!   `debug`), for the whole application.
 //!
 //! Every module calls the same [`Directory`] use cases as every other adapter.
 
+pub mod access_log;
 pub mod graph;
 pub mod oauth;
 pub mod roster_api;

@@ -25,7 +25,8 @@ use cli::{AppCommand, AuditCommand, Cli, Command, DeletedCommand, TenantCommand,
 
 pub use directory::Directory;
 
-/// The whole HTTP application: the APIs and the pages over one directory.
+/// The whole HTTP application: the APIs and the pages over one directory, under the
+/// access log.
 pub fn app(
     directory: Directory,
     throttle: roster_http::throttle::Throttle,
@@ -36,6 +37,7 @@ pub fn app(
         throttle,
     });
     api.merge(roster_web::router(roster_web::WebState::new(directory, web)))
+        .layer(axum::middleware::from_fn(roster_http::access_log::record))
 }
 
 /// Runs one parsed command to completion.
@@ -66,6 +68,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 
 /// Logs to stderr; `RUST_LOG` overrides the level set by `-v`.
 pub fn init_tracing(verbose: u8) {
+    use std::io::IsTerminal;
     let default = match verbose {
         0 => "info",
         1 => "debug",
@@ -75,6 +78,7 @@ pub fn init_tracing(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -2,13 +2,13 @@
 //! session. On replica A an admin removes the first one's role, disables the second and
 //! deletes the third; on replica B, the very next request with each token or session
 //! cookie is refused: 403 for the one without its role, 401 (token) or a redirect to sign
-//! in (session) for the disabled and the deleted.
+//! in (session) for the disabled and the deleted. Each refusal is in B's access log.
 
-use crate::api::Api;
+use crate::api::{Answer, Api};
 use crate::backend::Backend;
 use crate::replicas::two_replicas;
 use crate::seed::{Seeded, Seeder};
-use crate::server::DOMAIN;
+use crate::server::{DOMAIN, Server};
 use crate::support::exclusive;
 use directory::Caller;
 use directory::password::Password;
@@ -54,10 +54,17 @@ async fn a_role_removed_or_an_account_disabled_or_deleted_on_one_replica_is_refu
     let on_a = Api::new(&a.base, &admin, TIMEOUT);
     for holder in &holders {
         let (token, page) = holder.try_on(&b.base, &target).await;
-        assert_eq!(token, StatusCode::NO_CONTENT, "{:?} may act before", holder.revocation);
+        assert_eq!(
+            token.status,
+            StatusCode::NO_CONTENT,
+            "{:?} may act before",
+            holder.revocation
+        );
         assert_eq!(page, StatusCode::OK, "{:?} sees the page before", holder.revocation);
         holder.revoke(&on_a).await;
         let (token, page) = holder.try_on(&b.base, &target).await;
+        assert_denial_logged(&b, &token, page);
+        let (token, page) = (token.status, page);
         let expected = match holder.revocation {
             Revocation::RoleRemoved => (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
             Revocation::Disabled | Revocation::Deleted => (StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER),
@@ -99,8 +106,8 @@ impl Holder {
     }
 
     /// A write with the token (`PATCH` of an ordinary user) and an admin page with the
-    /// session cookie, on the server at `base`: their statuses.
-    async fn try_on(&self, base: &str, target: &Seeded) -> (StatusCode, StatusCode) {
+    /// session cookie, on the server at `base`: the write's answer and the page's status.
+    async fn try_on(&self, base: &str, target: &Seeded) -> (Answer, StatusCode) {
         let api = Api::new(base, &self.token, TIMEOUT);
         let path = format!("/v1.0/users/{}", target.id.as_uuid());
         let write = api
@@ -122,7 +129,7 @@ impl Holder {
             let to = page.headers()["location"].to_str().unwrap();
             assert!(to.starts_with("/signin"), "redirected to {to}");
         }
-        (write.status, page.status())
+        (write, page.status())
     }
 
     /// Takes the holder's power away through the other replica's API.
@@ -145,6 +152,27 @@ impl Holder {
             StatusCode::NO_CONTENT,
             "{:?}: {answer:?}",
             self.revocation
+        );
+    }
+}
+
+/// The replica's access log names the refused write by its request id, and the refused
+/// page by its path and status, each as "denied" (T18: every denial logged).
+fn assert_denial_logged(server: &Server, write: &Answer, page: StatusCode) {
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    let denials: Vec<&str> = log.lines().filter(|line| line.contains("denied")).collect();
+    let request_id = write.body["error"]["innerError"]["request-id"].as_str().unwrap();
+    assert!(
+        denials.iter().any(|line| line.contains(request_id)),
+        "the refused write ({request_id}) is logged: {denials:#?}"
+    );
+    if page.is_client_error() {
+        let status = format!("status={}", page.as_u16());
+        assert!(
+            denials
+                .iter()
+                .any(|line| line.contains("/admin/deleted-users") && line.contains(&status)),
+            "the refused page is logged: {denials:#?}"
         );
     }
 }

@@ -14,6 +14,8 @@ pub(crate) const DOMAIN: &str = "faults.example.com";
 pub(crate) struct Server {
     child: Child,
     pub(crate) base: String,
+    /// Where its stderr (the log) goes.
+    pub(crate) log: PathBuf,
 }
 
 pub(crate) use crate::process::roster;
@@ -60,7 +62,7 @@ impl Server {
         match listening_address(&mut child) {
             Some(base) => {
                 println!("roster serve {name} at {base}, log in {}", log.display());
-                Server { child, base }
+                Server { child, base, log }
             }
             None => {
                 let _ = child.kill();
