@@ -136,6 +136,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// The versions of the schema migrations this build applies, oldest first: a database
+    /// (or a backup of one) holding any other was made by another Roster version.
+    pub fn known_migrations() -> Vec<i64> {
+        sqlx::migrate!().iter().map(|migration| migration.version).collect()
+    }
+
     /// Connects (giving up after about 5 s) and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = parse(url)?;

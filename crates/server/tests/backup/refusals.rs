@@ -1,8 +1,9 @@
 //! What `roster backup` and `roster restore-backup` refuse: overwriting a file without
 //! `--force`, restoring over data, a truncated or foreign file, a schema other than the
-//! backup's, and a missing `pg_dump`. Each refusal says why and changes nothing.
+//! backup's, a missing `pg_dump`, and a backup made by a newer Roster (on each backend).
+//! Each refusal says why and changes nothing.
 
-use crate::support::{Backend, Store, line_value, roster_command, roster_fails, roster_ok, text};
+use crate::support::{Backend, PG_SCHEMA, Store, line_value, roster_command, roster_fails, roster_ok, text};
 use std::path::Path;
 
 #[tokio::test]
@@ -15,6 +16,7 @@ async fn sqlite_refuses_what_it_cannot_do_safely() {
 async fn postgres_refuses_what_it_cannot_do_safely() {
     refusals(Backend::Postgres);
     missing_pg_dump();
+    a_postgres_backup_from_a_newer_version_is_refused();
 }
 
 fn path(file: &Path) -> String {
@@ -96,6 +98,32 @@ async fn a_backup_from_a_newer_version_is_refused() {
     let refused = roster_fails(&target.command(&["restore-backup", "--input", &path(&file)], &[]));
     assert!(refused.contains("made by another Roster version"), "{refused}");
     assert!(target.is_empty(), "the refused restore was undone");
+}
+
+/// The same on PostgreSQL: an archive of a database with a migration this binary does not
+/// know is refused before anything is restored, and the target stays empty.
+fn a_postgres_backup_from_a_newer_version_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let source = Store::fresh(Backend::Postgres, root.path(), "future", true);
+    roster_ok(&source.command(&["init", "--domain", "contoso.com"], &[]));
+    source.run_sql(&format!(
+        "INSERT INTO {PG_SCHEMA}._sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from a newer Roster', true, '\\x00', 0)"
+    ));
+    let file = root.path().join("future.backup");
+    let dump = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--schema", PG_SCHEMA, "--file", &path(&file)])
+        .arg(source.url_without_schema())
+        .output()
+        .unwrap();
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let target = Store::fresh(Backend::Postgres, root.path(), "target", false);
+    let refused = roster_fails(&target.command(&["restore-backup", "--input", &path(&file)], &[]));
+    assert!(
+        refused.contains("made by another Roster version") && refused.contains("migration 9999"),
+        "{refused}"
+    );
+    assert!(target.is_empty(), "nothing was restored");
 }
 
 /// Without `pg_dump` on PATH the backup fails before writing anything, and says what to install.

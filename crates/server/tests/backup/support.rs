@@ -164,6 +164,11 @@ impl Store {
         }
     }
 
+    /// Runs SQL on the PostgreSQL database (names qualified with [`PG_SCHEMA`]).
+    pub(crate) fn run_sql(&self, sql: &str) {
+        psql(&self.url_without_schema(), sql);
+    }
+
     /// Whether the store holds no Roster database at all.
     pub(crate) fn is_empty(&self) -> bool {
         match self {

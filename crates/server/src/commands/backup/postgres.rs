@@ -71,6 +71,15 @@ pub(super) async fn restore(input: &Path, url: &str) -> Result<()> {
         .await
         .with_context(not_usable)?;
     let archived = schema::of_archive(&contents).with_context(not_usable)?;
+    let migrations = vec![
+        "--data-only".to_owned(),
+        format!("--schema={archived}"),
+        "--table=_sqlx_migrations".to_owned(),
+        "--file=-".to_owned(),
+        input.display().to_string(),
+    ];
+    let migrations = tool.run(url, migrations).await.with_context(not_usable)?;
+    schema::refuse_unknown_migrations(&migrations, &store_postgres::PgStore::known_migrations())?;
     let exists = schema::check_target(&mut connection, &archived).await?;
     connection.close().await?;
     let list = libpq::TempList::write(&schema::entries_to_restore(&contents, &archived, exists))?;

@@ -105,6 +105,45 @@ pub(super) fn of_archive(contents: &str) -> Result<String> {
     }
 }
 
+/// Fails when the archive's `_sqlx_migrations` rows (`copy`, the data-only script of that
+/// table) name a migration this build does not know: the backup was made by a newer (or a
+/// different) Roster, whose schema this one cannot run on.
+pub(super) fn refuse_unknown_migrations(copy: &str, known: &[i64]) -> Result<()> {
+    let mut unknown: Vec<i64> = migration_versions(copy)?
+        .into_iter()
+        .filter(|version| !known.contains(version))
+        .collect();
+    unknown.sort_unstable();
+    if let Some(newest) = unknown.last() {
+        bail!(
+            "the backup was made by another Roster version: its database has migration {newest}, \
+             which this Roster does not know (it knows up to {}); restore it with that version. \
+             Nothing was restored.",
+            known.iter().max().copied().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// The versions in the `COPY … _sqlx_migrations … FROM stdin;` block of a script.
+fn migration_versions(copy: &str) -> Result<Vec<i64>> {
+    let mut lines = copy.lines().skip_while(|line| {
+        !(line.starts_with("COPY ") && line.contains("_sqlx_migrations") && line.ends_with("FROM stdin;"))
+    });
+    if lines.next().is_none() {
+        bail!("the archive holds no migration history (_sqlx_migrations)");
+    }
+    lines
+        .take_while(|line| *line != "\\.")
+        .map(|row| {
+            let version = row.split('\t').next().unwrap_or_default();
+            version
+                .parse()
+                .with_context(|| format!("a migration version '{version}' in the archive"))
+        })
+        .collect()
+}
+
 /// The archive's list without what the target already has: the schema itself when it
 /// exists, and comments on schemas (which only their owner may set).
 pub(super) fn entries_to_restore(contents: &str, schema: &str, schema_exists: bool) -> String {
@@ -150,5 +189,19 @@ mod tests {
         let existing = entries_to_restore(LIST, "roster", true);
         assert!(!existing.contains("SCHEMA - roster") && existing.contains("TABLE roster users"));
         assert_eq!(unquote(" \"My\"\"Schema\" "), "My\"Schema");
+    }
+
+    #[test]
+    fn a_migration_this_build_does_not_know_refuses_the_backup() {
+        let copy = "SET x = 0;\n\
+            COPY roster._sqlx_migrations (version, description) FROM stdin;\n\
+            1\tinitial\n2\tsecond\n\\.\n\nCOPY other FROM stdin;\n99\tnot a migration\n\\.\n";
+        assert!(refuse_unknown_migrations(copy, &[1, 2, 3]).is_ok());
+        let refused = refuse_unknown_migrations(copy, &[1]).unwrap_err().to_string();
+        assert!(
+            refused.contains("migration 2") && refused.contains("knows up to 1"),
+            "{refused}"
+        );
+        assert!(refuse_unknown_migrations("SET x = 0;\n", &[1]).is_err());
     }
 }
