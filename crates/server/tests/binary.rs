@@ -190,11 +190,18 @@ fn bad_settings_and_an_unreachable_database_get_clear_errors() {
     let mysql = roster(&["serve", "--database-url", "mysql://localhost/db"]);
     assert!(text(&mysql.stderr).contains("bad setting database_url"));
 
-    let unreachable = roster(&["serve", "--database-url", "postgres://roster:secret@127.0.0.1:1/none"]);
+    let unreachable = roster(&[
+        "serve",
+        "--database-url",
+        "postgres://roster:secret@127.0.0.1:1/none",
+        "--database-wait",
+        "1s",
+    ]);
     assert!(!unreachable.status.success());
     let stderr = text(&unreachable.stderr);
     assert!(
-        stderr.contains("cannot use the database PostgreSQL at postgres://roster:***@127.0.0.1:1/none"),
+        stderr.contains("gave up waiting for the database after 1 s")
+            && stderr.contains("cannot use the database PostgreSQL at postgres://roster:***@127.0.0.1:1/none"),
         "{stderr}"
     );
     assert!(!stderr.contains("secret"));
