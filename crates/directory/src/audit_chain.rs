@@ -268,6 +268,12 @@ impl ChainWalk {
 }
 
 impl Directory {
+    /// The chain's head now: a checkpoint to keep outside the database.
+    pub async fn audit_checkpoint(&self, caller: &Caller) -> Result<ChainHead, Error> {
+        caller.authorize(Permission::ReadAudit)?;
+        Ok(self.store.read().await?.audit_chain_head().await?)
+    }
+
     /// Walks the whole audit chain in order, in one snapshot, and reports the first broken
     /// link. `checkpoint` is a head recorded earlier outside the database, if any.
     pub async fn verify_audit_chain(

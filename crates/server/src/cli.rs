@@ -377,6 +377,14 @@ pub struct ServeArgs {
     /// e.g. 30s, 5m, before it gives up [default: 60s].
     #[arg(long, env = "ROSTER_DATABASE_WAIT")]
     pub database_wait: Option<String>,
+    /// How often the audit chain's head is logged as a checkpoint when it has grown, e.g.
+    /// 10m [default: 1h].
+    #[arg(long, env = "ROSTER_AUDIT_CHECKPOINT_INTERVAL")]
+    pub audit_checkpoint_interval: Option<String>,
+    /// Also append each checkpoint, with its time, to this file (best kept on another
+    /// disk or machine) [default: the log only].
+    #[arg(long, env = "ROSTER_AUDIT_CHECKPOINT_FILE")]
+    pub audit_checkpoint_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,10 +7,12 @@
 //! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`,
 //!   `app create|list`, `audit verify`, `backup`, `restore-backup`.
 //! - [`purge_job`]: the background purge loop.
+//! - [`checkpoint_job`]: logs (and appends to a file) the audit chain's head as it grows.
 //! - [`mail_job`]: the background mail sender (and purge reminders).
 //! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
 //!   server over HTTP (Graph and Roster's bulk restore), as any client does.
 
+pub mod checkpoint_job;
 pub mod cli;
 pub mod clock_sync;
 pub mod commands;

@@ -28,6 +28,8 @@ struct ConfigFile {
     trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<u32>,
     database_wait: Option<String>,
+    audit_checkpoint_interval: Option<String>,
+    audit_checkpoint_file: Option<PathBuf>,
     smtp: Option<SmtpFile>,
 }
 
@@ -103,6 +105,7 @@ pub struct ServeSettings {
     pub rate_limit: Option<roster_http::throttle::RateLimit>,
     /// How long start-up waits for an unreachable database.
     pub database_wait: Duration,
+    pub audit_checkpoints: crate::checkpoint_job::CheckpointExport,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -133,6 +136,21 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         trusted_proxies: trusted_proxies(args, &file)?,
         rate_limit: rate_limit(args.rate_limit.or(file.rate_limit)),
         database_wait,
+        audit_checkpoints: audit_checkpoints(args, &file)?,
+    })
+}
+
+fn audit_checkpoints(args: &ServeArgs, file: &ConfigFile) -> Result<crate::checkpoint_job::CheckpointExport> {
+    let interval = args
+        .audit_checkpoint_interval
+        .clone()
+        .or(file.audit_checkpoint_interval.clone());
+    Ok(crate::checkpoint_job::CheckpointExport {
+        interval: parse_duration("audit_checkpoint_interval", interval.as_deref().unwrap_or("1h"))?,
+        file: args
+            .audit_checkpoint_file
+            .clone()
+            .or(file.audit_checkpoint_file.clone()),
     })
 }
 

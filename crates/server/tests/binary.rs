@@ -167,6 +167,53 @@ fn serve_initialises_an_empty_data_directory_serves_health_and_locks_it() {
     assert!(again.get("/health").starts_with("HTTP/1.1 200"));
 }
 
+/// The server exports the audit chain's head to a file as the chain grows; the line it
+/// wrote verifies the chain later, and grows again after another audited change.
+#[test]
+fn serve_exports_audit_checkpoints_that_audit_verify_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    let exported = dir.path().join("checkpoints.log");
+    let args = [
+        "--data-dir",
+        &data,
+        "--audit-checkpoint-interval",
+        "1s",
+        "--audit-checkpoint-file",
+        &dir_arg(&exported),
+    ];
+    let (server, _) = Server::start(&args);
+    let first = wait_for_lines(&exported, 1).remove(0);
+    let token = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Reader"]);
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let lines = wait_for_lines(&exported, 2);
+    assert!(server.terminate().success());
+    assert_eq!(lines[0], first);
+    for line in &lines {
+        let (at, checkpoint) = line.split_once(' ').expect("TIME SEQ:HASH");
+        assert!(at.ends_with('Z') && at.contains('T'), "an RFC 3339 time in UTC: {line}");
+        let verified = roster(&["audit", "verify", "--data-dir", &data, "--checkpoint", checkpoint]);
+        assert!(verified.status.success(), "{line}: {}", text(&verified.stderr));
+    }
+}
+
+/// The file's lines once it has at least `count` (waiting at most 30 s).
+fn wait_for_lines(path: &Path, count: usize) -> Vec<String> {
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let lines: Vec<String> = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if lines.len() >= count {
+            return lines;
+        }
+        assert!(std::time::Instant::now() < until, "{} has {lines:?}", path.display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn bad_settings_and_an_unreachable_database_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
-//! `roster serve`: open (and on first start initialise) the directory, run the purge and mail
-//! jobs, and serve HTTP until SIGINT or SIGTERM.
+//! `roster serve`: open (and on first start initialise) the directory, run the purge, mail
+//! and audit checkpoint jobs, and serve HTTP until SIGINT or SIGTERM.
 
 use super::init::print_sign_in;
 use crate::cli::ServeArgs;
@@ -34,6 +34,11 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         stopped.clone(),
     ));
     let clock_sync = tokio::spawn(crate::clock_sync::run(clock, opened.store.clone(), stopped.clone()));
+    let checkpoints = tokio::spawn(crate::checkpoint_job::run(
+        directory.clone(),
+        settings.audit_checkpoints.clone(),
+        stopped.clone(),
+    ));
     let mail = tokio::spawn(mail_job::run(mail_job(&directory, &settings.mail).await?, stopped));
     let web = WebConfig {
         secure_cookies: serves_https(&directory).await?,
@@ -53,6 +58,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let _ = purge.await;
     let _ = mail.await;
     let _ = clock_sync.await;
+    let _ = checkpoints.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,0 +1,81 @@
+//! The audit checkpoint job: at every interval, when the audit chain has grown, the chain
+//! head (`SEQ:HASH`) is logged (target `roster::audit`) and, if a file is set, appended to
+//! it with the time and synced. Kept away from the database, such lines let
+//! `roster audit verify --checkpoint` prove later that no record was cut off the tail.
+
+use anyhow::{Context, Result};
+use directory::audit_chain::ChainHead;
+use directory::{Caller, Directory};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::watch;
+use tokio::time::MissedTickBehavior;
+
+/// Where checkpoints go besides the log, and how often.
+#[derive(Debug, Clone)]
+pub struct CheckpointExport {
+    pub interval: Duration,
+    pub file: Option<PathBuf>,
+}
+
+/// Runs until `stop` turns true. The first checkpoint is taken at once.
+pub async fn run(directory: Directory, export: CheckpointExport, mut stop: watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(export.interval);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut last: Option<ChainHead> = None;
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => export_once(&directory, &export, &mut last).await,
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn export_once(directory: &Directory, export: &CheckpointExport, last: &mut Option<ChainHead>) {
+    let head = match directory.audit_checkpoint(&Caller::system()).await {
+        Ok(head) => head,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the audit chain head; trying again at the next interval");
+            return;
+        }
+    };
+    if last.as_ref() == Some(&head) {
+        return;
+    }
+    tracing::info!(target: "roster::audit", checkpoint = %head, "audit checkpoint");
+    if let Some(file) = &export.file {
+        let at = directory.now().format(&Rfc3339).unwrap_or_default();
+        if let Err(error) = append_in_background(file.clone(), format!("{at} {head}\n")).await {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "cannot write the audit checkpoint file; trying again at the next interval"
+            );
+            return;
+        }
+    }
+    *last = Some(head);
+}
+
+async fn append_in_background(path: PathBuf, line: String) -> Result<()> {
+    tokio::task::spawn_blocking(move || append_synced(&path, &line)).await?
+}
+
+/// Appends `line` to `path` (created if missing, mode 0600) and syncs it to disk.
+fn append_synced(path: &Path, line: &str) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .with_context(|| format!("cannot append to {}", path.display()))
+}
