@@ -18,6 +18,7 @@ pub(crate) fn fresh_schema() -> String {
 }
 
 /// Writes one user per `local@contoso.com` name, all in one transaction.
+#[allow(dead_code)] // `failpoint.rs` creates its users through the use cases
 pub(crate) async fn users(store: &PgStore, locals: &[&str]) -> Vec<User> {
     let hash = password::hash(&Password::parse("a long enough passphrase", None).unwrap());
     let created = datetime!(2026-01-05 09:00:00 UTC);
