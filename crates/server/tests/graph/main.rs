@@ -1,6 +1,8 @@
 //! Graph v1.0 conformance tests (graph-lifecycle.md §6), against the real router served
-//! in-process on port 0 over SQLite, with a manual clock.
+//! in-process on port 0 over SQLite, with a manual clock. `tests/graph_postgres` runs the
+//! same modules over PostgreSQL.
 
+mod backend;
 mod batch;
 mod deleted_items;
 mod errors;

@@ -1,4 +1,5 @@
 //! The test application: a served router, a Global Administrator token, request helpers.
+//! The binary's `backend` module says which database the router is served over.
 
 use directory::role::{AdminRole, RoleSet};
 use directory::upn::DomainName;
@@ -9,7 +10,6 @@ use roster_http::throttle::{RateLimit, Throttle};
 use serde_json::{Value, json};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use store_sqlite::SqliteStore;
 
 pub(crate) struct TestApp {
     pub(crate) base: String,
@@ -17,7 +17,7 @@ pub(crate) struct TestApp {
     pub(crate) clock: ManualClock,
     pub(crate) token: String,
     client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    _storage: crate::backend::Storage,
 }
 
 /// A response, read whole.
@@ -59,10 +59,9 @@ impl TestApp {
     }
 
     async fn spawn_with_limit(limit: Option<RateLimit>) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
+        let (store, storage) = crate::backend::open().await;
         let clock = ManualClock::at_default_start();
-        let directory = Directory::new(Arc::new(store), Arc::new(clock.clone()));
+        let directory = Directory::new(store, Arc::new(clock.clone()));
         directory
             .initialize("Contoso", DomainName::parse("contoso.com").unwrap())
             .await
@@ -81,7 +80,7 @@ impl TestApp {
             clock,
             token,
             client: reqwest::Client::new(),
-            _dir: dir,
+            _storage: storage,
         }
     }
 
