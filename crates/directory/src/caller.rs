@@ -122,23 +122,50 @@ impl fmt::Display for Principal {
     }
 }
 
-/// An authenticated principal with its roles resolved.
+/// Where a request came from, as the protocol adapter saw it; audit records carry it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address (behind trusted proxies, the one they report).
+    pub client_ip: Option<std::net::IpAddr>,
+    /// The request's id (Graph's `request-id`), which correlates a record with the
+    /// request, its answer and the access log.
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    /// The origin as audit details: `clientIpAddress` and `correlationId`, when known.
+    pub fn details(&self) -> Vec<(String, String)> {
+        let ip = self.client_ip.map(|ip| ("clientIpAddress".to_owned(), ip.to_string()));
+        let id = self.request_id.clone().map(|id| ("correlationId".to_owned(), id));
+        ip.into_iter().chain(id).collect()
+    }
+}
+
+/// An authenticated principal with its roles resolved, and where its request came from.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub principal: Principal,
     pub roles: RoleSet,
+    pub origin: Origin,
 }
 
 impl Caller {
     pub fn system() -> Self {
-        Caller {
-            principal: Principal::System,
-            roles: RoleSet::all(),
-        }
+        Caller::new(Principal::System, RoleSet::all())
     }
 
     pub fn new(principal: Principal, roles: RoleSet) -> Self {
-        Caller { principal, roles }
+        Caller {
+            principal,
+            roles,
+            origin: Origin::default(),
+        }
+    }
+
+    /// The same caller, its request coming from `origin`.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
     }
 
     pub fn user_id(&self) -> Option<UserId> {

@@ -90,7 +90,7 @@ pub(crate) fn audit_event(caller: &Caller, at: Timestamp, action: AuditAction, t
         target_id: target.id,
         target: target.name,
         outcome: AuditOutcome::Success,
-        details: Vec::new(),
+        details: caller.origin.details(),
     }
 }
 

@@ -43,7 +43,7 @@ pub mod views;
 
 mod directory;
 
-pub use caller::{Caller, Permission, Principal};
+pub use caller::{Caller, Origin, Permission, Principal};
 pub use clock::{Clock, DatabaseClock, ManualClock, SystemClock, Timestamp};
 pub use directory::Directory;
 pub use error::{Code, Error, Kind, Result};

@@ -2,11 +2,13 @@
 //! (401, 403) is logged at `info` as "denied" and every throttled one (429) as
 //! "throttled", server errors at `warn` (503) or `error`, and every other request at
 //! `debug`. Each line carries the method, the path (secrets in it hidden), the status, the
-//! time taken, Graph's request id when there is one, and the peer's address.
+//! time taken, the request id and the client's address (from the request's [`Origin`] when
+//! the server stamped one, else the connection's peer).
 
 use axum::extract::{ConnectInfo, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+use directory::Origin;
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -19,18 +21,20 @@ pub async fn record(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = loggable_path(request.uri().path()).into_owned();
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+    let origin = request.extensions().get::<Origin>().cloned().unwrap_or_default();
+    let peer = origin.client_ip.or_else(|| {
+        let info = request.extensions().get::<ConnectInfo<SocketAddr>>();
+        info.map(|info| info.0.ip())
+    });
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    let request_id = response
+    let answered_id = response
         .headers()
         .get("request-id")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-");
-    let peer = peer.as_deref().unwrap_or("-");
+        .and_then(|value| value.to_str().ok());
+    let request_id = answered_id.or(origin.request_id.as_deref()).unwrap_or("-");
+    let peer = peer.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+    let peer = peer.as_str();
     macro_rules! log {
         ($level:ident, $message:literal) => {
             tracing::$level!(

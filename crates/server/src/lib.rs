@@ -28,7 +28,7 @@ use cli::{AppCommand, AuditCommand, Cli, Command, DeletedCommand, TenantCommand,
 pub use directory::Directory;
 
 /// The whole HTTP application: the APIs and the pages over one directory, under the
-/// access log.
+/// access log, each request stamped with its origin (client address, request id) first.
 pub fn app(
     directory: Directory,
     throttle: roster_http::throttle::Throttle,
@@ -38,8 +38,13 @@ pub fn app(
         directory: directory.clone(),
         throttle,
     });
+    let trusted = std::sync::Arc::new(web.trusted_proxies.clone());
     api.merge(roster_web::router(roster_web::WebState::new(directory, web)))
         .layer(axum::middleware::from_fn(roster_http::access_log::record))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            roster_web::client_ip::stamp_origin,
+        ))
 }
 
 /// Runs one parsed command to completion.

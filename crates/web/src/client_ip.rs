@@ -1,15 +1,20 @@
-//! Which address a request comes from, for the per-address attempt limit. Behind a reverse
+//! Which address a request comes from, for the per-address attempt limit and the audit
+//! records (with the request's id: its [`Origin`]). Behind a reverse
 //! proxy every connection comes from the proxy, so the proxy's `X-Forwarded-For` is
 //! believed, but only when the connection comes from a proxy the operator trusts, and only
 //! up to the first hop that is not such a proxy: anything left of that hop was written by
 //! the client and may be spoofed.
 
 use crate::WebState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use directory::Origin;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// The client's address; `None` when the server was started without connection info.
 #[derive(Debug, Clone, Copy)]
@@ -19,10 +24,46 @@ impl FromRequestParts<WebState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let trusted = &state.config.trusted_proxies;
-        Ok(ClientIp(peer.map(|peer| client_ip(peer, &parts.headers, trusted))))
+        Ok(ClientIp(origin_of(parts, state).client_ip))
     }
+}
+
+/// Where the request comes from, for the audit records of what it does.
+#[derive(Debug, Clone)]
+pub struct RequestOrigin(pub Origin);
+
+impl FromRequestParts<WebState> for RequestOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        Ok(RequestOrigin(origin_of(parts, state)))
+    }
+}
+
+/// The origin [`stamp_origin`] recorded, or (pages served without it) one resolved here.
+pub(crate) fn origin_of(parts: &Parts, state: &WebState) -> Origin {
+    if let Some(origin) = parts.extensions.get::<Origin>() {
+        return origin.clone();
+    }
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let trusted = &state.config.trusted_proxies;
+    Origin {
+        client_ip: peer.map(|peer| client_ip(peer, &parts.headers, trusted)),
+        request_id: None,
+    }
+}
+
+/// Middleware for the whole application, pages and APIs: records the request's [`Origin`],
+/// its client's address as [`client_ip`] resolves it behind `trusted` proxies and a new
+/// request id, which the Graph API answers as `request-id` and audit records carry.
+pub async fn stamp_origin(State(trusted): State<Arc<Vec<IpNet>>>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let origin = Origin {
+        client_ip: peer.map(|peer| client_ip(peer, request.headers(), &trusted)),
+        request_id: Some(uuid::Uuid::new_v4().to_string()),
+    };
+    request.extensions_mut().insert(origin);
+    next.run(request).await
 }
 
 /// A trusted proxy setting: an address (`10.0.0.2`, `::1`) or a range (`10.0.0.0/8`).

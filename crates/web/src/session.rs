@@ -136,7 +136,7 @@ impl FromRequestParts<WebState> for Signed {
                 .await?;
             Ok::<_, Error>(session)
         };
-        let session = match in_use.await {
+        let mut session = match in_use.await {
             Ok(session) => session,
             Err(Error::Unauthenticated) => {
                 return Err((jar.add(cleared_session_cookie(state)), to_sign_in(&back)).into_response());
@@ -146,6 +146,7 @@ impl FromRequestParts<WebState> for Signed {
                 return Err(crate::page::domain_error(t, &error));
             }
         };
+        session.caller = session.caller.with_origin(crate::client_ip::origin_of(parts, state));
         if session.user.force_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&path.as_str()) {
             return Err(Redirect::to("/account/password").into_response());
         }

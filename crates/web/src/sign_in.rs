@@ -2,7 +2,7 @@
 //! belong (admins to the admin center, everyone else to "My account").
 
 use crate::WebState;
-use crate::client_ip::ClientIp;
+use crate::client_ip::{ClientIp, RequestOrigin};
 use crate::lang::{Tr, local_path, negotiate};
 use crate::page::{Chrome, domain_error, error_page, render};
 use crate::session::{
@@ -91,6 +91,7 @@ struct SignInForm {
 async fn sign_in(
     State(state): State<WebState>,
     client: ClientIp,
+    origin: RequestOrigin,
     jar: CookieJar,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
@@ -105,7 +106,10 @@ async fn sign_in(
     }
     let next = local_path(form.next.as_deref());
     let lifetime = state.config.sessions;
-    match state.directory.sign_in(&form.username, &form.password, lifetime).await {
+    let signing_in = state
+        .directory
+        .sign_in_from(&form.username, &form.password, lifetime, &origin.0);
+    match signing_in.await {
         Ok(signed_in) => {
             let target = if signed_in.user.force_change_password {
                 "/account/password".to_owned()

@@ -11,7 +11,7 @@
 
 use super::User;
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
-use crate::caller::{Caller, Principal};
+use crate::caller::{Caller, Origin, Principal};
 use crate::clock::Timestamp;
 use crate::directory::{Directory, Target, audit_event};
 use crate::error::{Code, Error};
@@ -154,12 +154,24 @@ impl Directory {
         password: &str,
         policy: impl Into<SessionPolicy>,
     ) -> Result<SignedIn, Error> {
+        self.sign_in_from(name, password, policy, &Origin::default()).await
+    }
+
+    /// [`Directory::sign_in`] for a request from `origin`, which every record of the
+    /// attempt carries.
+    pub async fn sign_in_from(
+        &self,
+        name: &str,
+        password: &str,
+        policy: impl Into<SessionPolicy>,
+        origin: &Origin,
+    ) -> Result<SignedIn, Error> {
         let policy = policy.into();
         let key = sign_in_key(name);
-        let locks_at_failure = self.reserve_attempt(&key).await?;
+        let locks_at_failure = self.reserve_attempt(&key, origin).await?;
         match self.check_password(name, password).await {
-            Ok(user) => self.open_session(&key, user, policy).await,
-            Err(Error::Unauthenticated) => Err(self.record_failure(&key, locks_at_failure).await),
+            Ok(user) => self.open_session(&key, user, policy, origin).await,
+            Err(Error::Unauthenticated) => Err(self.record_failure(&key, locks_at_failure, origin).await),
             Err(other) => Err(other),
         }
     }
@@ -168,12 +180,13 @@ impl Directory {
     /// transaction, so that parallel attempts cannot outrun the lockout: once the
     /// threshold is reserved, later attempts are refused unchecked. A right password
     /// clears the count again. Returns when this attempt, if wrong, locks the name.
-    async fn reserve_attempt(&self, key: &str) -> Result<Option<Timestamp>, Error> {
+    async fn reserve_attempt(&self, key: &str, origin: &Origin) -> Result<Option<Timestamp>, Error> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let previous = tx.lock_sign_in_failures(key).await?;
         if let Some(until) = previous.as_ref().and_then(|f| f.locked_at(now)) {
-            tx.append_audit(&sign_in_failure_event(key, now, "locked")).await?;
+            tx.append_audit(&sign_in_failure_event(key, now, "locked", origin))
+                .await?;
             tx.commit().await?;
             return Err(Error::Locked { until });
         }
@@ -183,13 +196,19 @@ impl Directory {
         Ok(record.locked_until)
     }
 
-    async fn open_session(&self, key: &str, user: User, policy: SessionPolicy) -> Result<SignedIn, Error> {
+    async fn open_session(
+        &self,
+        key: &str,
+        user: User,
+        policy: SessionPolicy,
+        origin: &Origin,
+    ) -> Result<SignedIn, Error> {
         let now = self.now();
         let (secret, record) = session_token(user.id, now, policy);
         let mut tx = self.store.begin().await?;
         tx.clear_sign_in_failures(key).await?;
         tx.insert_token(&record).await?;
-        let caller = user_caller(&user);
+        let caller = user_caller(&user).with_origin(origin.clone());
         tx.append_audit(&audit_event(
             &caller,
             now,
@@ -206,14 +225,14 @@ impl Directory {
     }
 
     /// Audits a wrong password (and the lock it caused) and says what to answer.
-    async fn record_failure(&self, key: &str, locks: Option<Timestamp>) -> Error {
+    async fn record_failure(&self, key: &str, locks: Option<Timestamp>, origin: &Origin) -> Error {
         let now = self.now();
         let result = async {
             let mut tx = self.store.begin().await?;
-            tx.append_audit(&sign_in_failure_event(key, now, "wrongCredentials"))
+            tx.append_audit(&sign_in_failure_event(key, now, "wrongCredentials", origin))
                 .await?;
             if let Some(until) = locks {
-                let mut event = sign_in_failure_event(key, now, "locked");
+                let mut event = sign_in_failure_event(key, now, "locked", origin);
                 event.action = AuditAction::LockSignIn;
                 event.outcome = AuditOutcome::Success;
                 event.details.push(("lockedUntil".into(), until.to_string()));
@@ -390,7 +409,9 @@ fn user_caller(user: &User) -> Caller {
 }
 
 /// A failed sign-in record: the actor and target are the name as typed.
-fn sign_in_failure_event(key: &str, at: Timestamp, reason: &str) -> AuditEvent {
+fn sign_in_failure_event(key: &str, at: Timestamp, reason: &str, origin: &Origin) -> AuditEvent {
+    let mut details = origin.details();
+    details.push(("reason".into(), reason.to_owned()));
     AuditEvent {
         id: AuditId::generate(),
         at,
@@ -399,6 +420,6 @@ fn sign_in_failure_event(key: &str, at: Timestamp, reason: &str) -> AuditEvent {
         target_id: None,
         target: key.to_owned(),
         outcome: AuditOutcome::Failure,
-        details: vec![("reason".into(), reason.to_owned())],
+        details,
     }
 }

@@ -1,5 +1,6 @@
 //! `/auditLogs/directoryAudits`: the audit log as Graph's `directoryAudit` resources,
-//! newest first, `$top` records (default 100).
+//! newest first, `$top` records (default 100). The request a record came from gives its
+//! `correlationId` and, for a user, `initiatedBy.user.ipAddress`.
 
 use super::auth::Authenticated;
 use super::dto;
@@ -25,11 +26,18 @@ fn operation_type(action: &str) -> &'static str {
     }
 }
 
+/// A detail's value by key.
+fn detail<'a>(event: &'a AuditEvent, key: &str) -> Option<&'a str> {
+    let found = event.details.iter().find(|(name, _)| name == key);
+    found.map(|(_, value)| value.as_str())
+}
+
 fn audit_json(event: &AuditEvent) -> Value {
     let initiated_by = if event.actor.starts_with("token:") || event.actor == "system" {
         json!({"app": {"displayName": event.actor}, "user": null})
     } else {
-        json!({"user": {"userPrincipalName": event.actor}, "app": null})
+        let ip = detail(event, "clientIpAddress");
+        json!({"user": {"userPrincipalName": event.actor, "ipAddress": ip}, "app": null})
     };
     let details: Vec<Value> = event
         .details
@@ -39,6 +47,7 @@ fn audit_json(event: &AuditEvent) -> Value {
     json!({
         "id": event.id.to_string(),
         "category": "UserManagement",
+        "correlationId": detail(event, "correlationId"),
         "activityDateTime": dto::graph_time(event.at),
         "activityDisplayName": event.action.as_str(),
         "operationType": operation_type(event.action.as_str()),

@@ -1,14 +1,16 @@
 //! Bearer tokens: `Authorization: Bearer <token>` becomes the [`Caller`] every handler
 //! passes to the domain. A missing, malformed, unknown, expired or revoked token is a Graph
 //! 401 with one message for all presented tokens; two `Authorization` headers count as none.
+//! The caller carries the request's [`Origin`] (client address, request id) into its audit
+//! records.
 
 use super::error::GraphError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use directory::Caller;
 use directory::token::TokenSecret;
+use directory::{Caller, Origin};
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
@@ -33,7 +35,10 @@ impl FromRequestParts<AppState> for Authenticated {
             .filter(|token| !token.is_empty() && token.len() <= 512)
             .ok_or_else(invalid)?;
         match state.directory.authenticate(&TokenSecret::presented(token)).await {
-            Ok(caller) => Ok(Authenticated(caller)),
+            Ok(caller) => {
+                let origin = parts.extensions.get::<Origin>().cloned().unwrap_or_default();
+                Ok(Authenticated(caller.with_origin(origin)))
+            }
             Err(directory::Error::Unauthenticated) => Err(invalid()),
             Err(other) => Err(other.into()),
         }

@@ -10,7 +10,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use directory::{Code, Error};
+use directory::{Code, Error, Origin};
 use serde_json::{Map, Value, json};
 
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
@@ -184,8 +184,8 @@ fn conflict(target: &str, value: Option<&String>, holder: Option<&directory::err
 
 /// Gives every response a `request-id` (and echoes `client-request-id`), and renders the
 /// body of every [`GraphError`] with those ids.
-pub async fn request_ids(request: Request, next: Next) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+pub async fn request_ids(mut request: Request, next: Next) -> Response {
+    let request_id = stamp_request_id(&mut request);
     let client_request_id = header_text(request.headers(), &CLIENT_REQUEST_ID);
     let mut response = next.run(request).await;
     if let Some(error) = response.extensions_mut().remove::<GraphError>() {
@@ -205,6 +205,23 @@ pub async fn request_ids(request: Request, next: Next) -> Response {
         headers.insert(CLIENT_REQUEST_ID, value);
     }
     response
+}
+
+/// The request's id: the one its [`Origin`] already has (set for the whole application by
+/// the server), else a new one, recorded in the origin so that audit records carry it.
+fn stamp_request_id(request: &mut Request) -> String {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    let origin = request.extensions_mut().get_or_insert_with(|| Origin {
+        client_ip: peer,
+        request_id: None,
+    });
+    origin
+        .request_id
+        .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
+        .clone()
 }
 
 pub(crate) fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {

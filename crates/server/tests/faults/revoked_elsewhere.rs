@@ -11,6 +11,7 @@ use crate::seed::{Seeded, Seeder};
 use crate::server::{DOMAIN, Server};
 use crate::support::exclusive;
 use directory::Caller;
+use directory::audit::AuditAction;
 use directory::password::Password;
 use directory::role::AdminRole;
 use directory::upn::UserPrincipalName;
@@ -72,7 +73,31 @@ async fn a_role_removed_or_an_account_disabled_or_deleted_on_one_replica_is_refu
         assert_eq!((token, page), expected, "{:?} on the other replica", holder.revocation);
     }
     drop((a, b));
+    assert_revocations_record_their_origin(&seeder, &holders).await;
     backend.clean_up().await;
+}
+
+/// Each revocation's audit record names the client's address and the request's id.
+async fn assert_revocations_record_their_origin(seeder: &Seeder, holders: &[Holder]) {
+    let query = directory::audit::AuditQuery {
+        limit: 1000,
+        ..Default::default()
+    };
+    let events = seeder.directory.audit_events(&Caller::system(), &query).await.unwrap();
+    for holder in holders {
+        let action = match holder.revocation {
+            Revocation::RoleRemoved => AuditAction::RemoveRoleMember,
+            Revocation::Disabled => AuditAction::UpdateUser,
+            Revocation::Deleted => AuditAction::DeleteUser,
+        };
+        let record = events
+            .iter()
+            .find(|e| e.action == action && e.target_id == Some(holder.id))
+            .unwrap_or_else(|| panic!("a {action:?} record for {:?}", holder.revocation));
+        let detail = |key: &str| record.details.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        assert_eq!(detail("clientIpAddress"), Some("127.0.0.1"), "{record:?}");
+        assert!(detail("correlationId").is_some_and(|id| id.len() == 36), "{record:?}");
+    }
 }
 
 impl Holder {

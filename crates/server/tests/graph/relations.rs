@@ -217,3 +217,23 @@ async fn the_audit_log_records_the_lifecycle_newest_first() {
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn each_audit_record_names_the_request_it_came_from() {
+    let app = TestApp::spawn().await;
+    let adele = app.create_user("adele@contoso.com").await;
+    let deleted = app.delete(&format!("/users/{adele}")).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let request_id = deleted.headers["request-id"].to_str().unwrap();
+    let audits = app.get("/auditLogs/directoryAudits?$top=1").await.json();
+    let record = &audits["value"][0];
+    assert_eq!(record["activityDisplayName"], "Delete user");
+    assert_eq!(record["correlationId"], request_id, "{record}");
+    let details = record["additionalDetails"].as_array().unwrap();
+    assert!(
+        details
+            .iter()
+            .any(|d| d["key"] == "correlationId" && d["value"] == request_id),
+        "{record}"
+    );
+}
