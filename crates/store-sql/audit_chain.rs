@@ -5,16 +5,19 @@
 //! Appending starts with `UPDATE audit_chain_head … RETURNING`, which on PostgreSQL locks
 //! the head row until commit, so appends from several processes queue there and the chain
 //! stays one line; SQLite has one writer anyway. `SqlTx` calls [`append`] just before
-//! commit, so the lock is held only for the inserts and the commit itself.
+//! commit, so the lock is held only for the inserts and the commit itself. The last
+//! insert also saves the new head, so a transaction with a few records appends them in
+//! two round trips: lock the head, then insert and save.
 
 use crate::codec::{action_from_text, details_from_text, details_to_text, outcome_from_text};
 use crate::db_time::{self, Stored};
 use crate::tx::Conn;
-use crate::{Db, classify, records};
+use crate::{Db, classify, dialect, records};
 use directory::audit::AuditEvent;
 use directory::audit_chain::{ChainHead, ChainedRecord, link_hash};
 use directory::ids::AuditId;
 use directory::store::StoreError;
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// Records chained per query when chaining old records.
@@ -74,8 +77,44 @@ pub(crate) async fn append(c: &mut Conn, events: &[AuditEvent]) -> Result<(), St
             hash,
         });
     }
-    records::append_audits(c, &chained).await?;
-    save_head(c, &head).await
+    let (earlier, last) = chained.split_at(chained.len().saturating_sub(ROWS_WITH_HEAD));
+    records::append_audits(c, earlier).await?;
+    insert_saving_head(c, last, &head).await
+}
+
+/// Audit records inserted by the statement that also saves the head (11 parameters each).
+const ROWS_WITH_HEAD: usize = 200;
+
+/// Inserts the last chained records and saves the new head in one round trip: on
+/// PostgreSQL one statement, the head's `UPDATE` in a `WITH` (the row is locked already);
+/// SQLite has no data-modifying `WITH`, so there the query holds two statements, which it
+/// runs in order with one set of parameters.
+async fn insert_saving_head(
+    c: &mut Conn,
+    records: &[records::ChainedAudit],
+    head: &ChainHead,
+) -> Result<(), StoreError> {
+    let mut query = QueryBuilder::<Db>::new("");
+    if dialect::DATA_MODIFYING_WITH {
+        push_save_head(query.push("WITH head AS ("), head);
+        query.push(") ");
+    }
+    records::push_audit_insert(&mut query, records);
+    if !dialect::DATA_MODIFYING_WITH {
+        push_save_head(query.push("; "), head);
+    }
+    query.build().execute(&mut *c).await.map_err(classify)?;
+    Ok(())
+}
+
+/// Pushes the `UPDATE` that saves the chain head.
+fn push_save_head(query: &mut QueryBuilder<Db>, head: &ChainHead) {
+    query
+        .push("UPDATE audit_chain_head SET seq = ")
+        .push_bind(head.seq)
+        .push(", hash = ")
+        .push_bind(head.hash.clone())
+        .push(" WHERE singleton = 1");
 }
 
 #[derive(sqlx::FromRow)]

@@ -203,26 +203,32 @@ pub(crate) struct ChainedAudit {
 /// Inserts chained audit records, many per statement.
 pub(crate) async fn append_audits(c: &mut Conn, records: &[ChainedAudit]) -> Result<(), StoreError> {
     for chunk in records.chunks(AUDIT_ROWS_PER_INSERT) {
-        let mut query = QueryBuilder::<Db>::new(
-            "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details, seq, prev_hash, hash) ",
-        );
-        query.push_values(chunk, |mut row, record| {
-            let event = &record.event;
-            row.push_bind(event.id.0)
-                .push_bind(db_time::to_db(event.at))
-                .push_bind(event.actor.clone())
-                .push_bind(event.action.as_str())
-                .push_bind(event.target_id)
-                .push_bind(event.target.clone())
-                .push_bind(event.outcome.as_str())
-                .push_bind(details_to_text(&event.details))
-                .push_bind(record.seq)
-                .push_bind(record.prev_hash.clone())
-                .push_bind(record.hash.clone());
-        });
+        let mut query = QueryBuilder::<Db>::new("");
+        push_audit_insert(&mut query, chunk);
         query.build().execute(&mut *c).await.map_err(classify)?;
     }
     Ok(())
+}
+
+/// Pushes the `INSERT` of chained audit records (11 parameters each).
+pub(crate) fn push_audit_insert(query: &mut QueryBuilder<Db>, records: &[ChainedAudit]) {
+    query.push(
+        "INSERT INTO audit_events (id, at, actor, action, target_id, target, outcome, details, seq, prev_hash, hash) ",
+    );
+    query.push_values(records, |mut row, record| {
+        let event = &record.event;
+        row.push_bind(event.id.0)
+            .push_bind(db_time::to_db(event.at))
+            .push_bind(event.actor.clone())
+            .push_bind(event.action.as_str())
+            .push_bind(event.target_id)
+            .push_bind(event.target.clone())
+            .push_bind(event.outcome.as_str())
+            .push_bind(details_to_text(&event.details))
+            .push_bind(record.seq)
+            .push_bind(record.prev_hash.clone())
+            .push_bind(record.hash.clone());
+    });
 }
 
 #[derive(sqlx::FromRow)]

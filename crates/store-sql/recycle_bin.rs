@@ -5,7 +5,7 @@ use crate::codec::{corrupt, role_from_text, uuids_from_text};
 use crate::tx::Conn;
 use crate::users::{
     LoadedUser, PACKED_ADDRESSES, PackedUserRow, UserRow, insert_addresses, load, load_one, packed, push_properties,
-    replace_addresses, rewrite, unpack, user_assignments, user_columns,
+    replace_addresses, rewrite, rewrite_as_read, unpack, user_assignments, user_columns,
 };
 use crate::{Db, classify, db_time, dialect};
 use directory::address::{OwnerKind, ProxyAddresses};
@@ -14,7 +14,7 @@ use directory::group::GroupRef;
 use directory::ids::{GroupId, SkuId, UserId};
 use directory::license::LicenseAssignment;
 use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
-use directory::store::{AddressHolder, PurgedUser, StoreError};
+use directory::store::{AddressHolder, DeletedUserToRestore, PurgedUser, StoreError};
 use directory::upn::UserPrincipalName;
 use directory::user::User;
 use sqlx::QueryBuilder;
@@ -267,6 +267,57 @@ pub(crate) async fn mark_restored(c: &mut Conn, user: &User) -> Result<bool, Sto
     Ok(true)
 }
 
+/// [`mark_restored`] for the user `read` was read as in this transaction, writing only
+/// what changes. While the row is still as read (deleted at the same instant, its addresses
+/// released or not as read), the addresses and remembered groups `read` holds are the
+/// stored ones: they are written only when a user is deleted, and while it stays deleted
+/// only a release changes them, clearing `reserved` on every row as it sets
+/// `addresses_released`. So address rows that stay the same are kept (a delete and an
+/// insert cost each row in the table and in each of its indexes) and, unless released,
+/// are reserved already; no remembered groups means nothing to forget. When the row
+/// changed since the read (a release, or a restore and a new delete, committed by another
+/// PostgreSQL transaction meanwhile), everything is rewritten, as `mark_restored` does.
+pub(crate) async fn mark_read_user_restored(
+    c: &mut Conn,
+    read: &DeletedUserToRestore,
+    user: &User,
+) -> Result<bool, StoreError> {
+    let deleted = &read.deleted;
+    if !restore_row_as_read(c, deleted, user).await? {
+        return mark_restored(c, user).await;
+    }
+    let stored = deleted.user.proxy_addresses.iter().map(ToString::to_string);
+    if !stored.eq(user.proxy_addresses.iter().map(ToString::to_string)) {
+        replace_addresses(c, user.id, &user.proxy_addresses).await?;
+    } else if deleted.addresses_released {
+        reserve_addresses(c, user.id).await?;
+    }
+    if !read.details.former_groups.is_empty() {
+        forget_former_groups(c, user.id).await?;
+    }
+    Ok(true)
+}
+
+/// Makes the user's row active as `user` if it is still deleted as `deleted` was read.
+async fn restore_row_as_read(c: &mut Conn, deleted: &DeletedUser, user: &User) -> Result<bool, StoreError> {
+    let sql = concat!(
+        "UPDATE users SET deleted_at = NULL, addresses_released = FALSE, ",
+        user_assignments!(),
+        " WHERE id = $1 AND deleted_at = $25 AND addresses_released = $26"
+    );
+    rewrite_as_read(c, sql, user, deleted.deleted_at, deleted.addresses_released).await
+}
+
+/// Reserves a user's address rows again (those a release freed).
+async fn reserve_addresses(c: &mut Conn, id: UserId) -> Result<(), StoreError> {
+    sqlx::query::<Db>("UPDATE proxy_addresses SET reserved = TRUE WHERE user_id = $1 AND NOT reserved")
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
 /// Users restored by one `UPDATE` at most (24 parameters each).
 const USERS_PER_UPDATE: usize = 100;
 
@@ -466,13 +517,10 @@ impl PackedDetails {
     /// The details, in the order the single reads give them: former groups by display
     /// name (byte-wise on both backends) then id, licences by SKU id.
     fn decode(self) -> Result<DeletedUserDetails, StoreError> {
-        let mut details = DeletedUserDetails::default();
-        for group in records(self.former_groups.as_deref(), 2)?.chunks_exact(2) {
-            details.former_groups.push(GroupRef {
-                id: GroupId(uuid_from_text(group[0])?),
-                display_name: group[1].to_owned(),
-            });
-        }
+        let mut details = DeletedUserDetails {
+            former_groups: group_refs(self.former_groups.as_deref())?,
+            ..DeletedUserDetails::default()
+        };
         for license in records(self.licenses.as_deref(), 2)?.chunks_exact(2) {
             details.licenses.push(LicenseAssignment {
                 sku_id: SkuId(uuid_from_text(license[0])?),
@@ -482,12 +530,23 @@ impl PackedDetails {
         for role in records(self.roles.as_deref(), 1)? {
             details.roles.insert(role_from_text(role)?);
         }
-        details
-            .former_groups
-            .sort_unstable_by(|a, b| (a.display_name.as_bytes(), a.id.0).cmp(&(b.display_name.as_bytes(), b.id.0)));
         details.licenses.sort_unstable_by_key(|license| license.sku_id.0);
         Ok(details)
     }
+}
+
+/// A packed list of `(group id, display name)` records, in the order the single reads give
+/// groups: by display name (byte-wise on both backends), then id.
+fn group_refs(packed: Option<&str>) -> Result<Vec<GroupRef>, StoreError> {
+    let mut groups = Vec::new();
+    for group in records(packed, 2)?.chunks_exact(2) {
+        groups.push(GroupRef {
+            id: GroupId(uuid_from_text(group[0])?),
+            display_name: group[1].to_owned(),
+        });
+    }
+    groups.sort_unstable_by(|a, b| (a.display_name.as_bytes(), a.id.0).cmp(&(b.display_name.as_bytes(), b.id.0)));
+    Ok(groups)
 }
 
 /// The fields of a packed list of records of `width` fields each.
@@ -522,6 +581,51 @@ impl DetailedUserRow {
         };
         Ok(Some((deleted, self.details.decode()?)))
     }
+}
+
+/// A [`DetailedUserRow`] with the groups the user is a member of now, packed: all a
+/// restore reads of the user, in one statement where `groups_of` took one more.
+#[derive(sqlx::FromRow)]
+struct RestoreRow {
+    #[sqlx(flatten)]
+    detailed: DetailedUserRow,
+    member_of: Option<String>,
+}
+
+impl RestoreRow {
+    fn decode(self) -> Result<Option<DeletedUserToRestore>, StoreError> {
+        let groups = group_refs(self.member_of.as_deref())?;
+        Ok(self.detailed.decode()?.map(|(deleted, details)| DeletedUserToRestore {
+            deleted,
+            details,
+            groups,
+        }))
+    }
+}
+
+/// A deleted user as a restore reads it: [`DetailedUserRow`]'s columns and its current
+/// groups, in one statement.
+pub(crate) async fn deleted_user_to_restore(
+    c: &mut Conn,
+    id: UserId,
+) -> Result<Option<DeletedUserToRestore>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let group = dialect::uuid_text("g.id");
+        format!(
+            "SELECT {}, {}, (SELECT string_agg({} || {}, '') FROM group_members m JOIN groups g ON g.id = m.group_id \
+             WHERE m.user_id = u.id) AS member_of FROM users u WHERE u.id = $1 AND u.deleted_at IS NOT NULL",
+            user_columns!(),
+            detailed_columns(),
+            packed(&group),
+            packed("g.display_name"),
+        )
+    });
+    let row = sqlx::query_as::<Db, RestoreRow>(SQL.as_str())
+        .bind(id.0)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(row.map(RestoreRow::decode).transpose()?.flatten())
 }
 
 #[derive(sqlx::FromRow)]

@@ -14,7 +14,7 @@ use directory::password::PasswordHash;
 use directory::query::{Condition, UserQuery};
 use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
 use directory::role::{AdminRole, RoleSet};
-use directory::store::{AddressHolder, PurgedUser, ReadTx, StoreError, Tx};
+use directory::store::{AddressHolder, DeletedUserToRestore, PurgedUser, ReadTx, StoreError, Tx};
 use directory::tenant::Tenant;
 use directory::token::TokenRecord;
 use directory::user::User;
@@ -173,6 +173,10 @@ impl ReadTx for SqlTx {
         bounded(users::deleted_user_with_details(self.c(), id)).await
     }
 
+    async fn deleted_user_to_restore(&mut self, id: UserId) -> Result<Option<DeletedUserToRestore>, StoreError> {
+        bounded(recycle_bin::deleted_user_to_restore(self.c(), id)).await
+    }
+
     async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError> {
         bounded(roles::role_holders(self.c(), role)).await
     }
@@ -317,6 +321,10 @@ impl Tx for SqlTx {
 
     async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError> {
         bounded(recycle_bin::mark_restored(self.c(), user)).await
+    }
+
+    async fn mark_read_user_restored(&mut self, read: &DeletedUserToRestore, user: &User) -> Result<bool, StoreError> {
+        bounded(recycle_bin::mark_read_user_restored(self.c(), read, user)).await
     }
 
     async fn mark_restored_all(&mut self, users: &[User]) -> Result<u64, StoreError> {

@@ -289,6 +289,22 @@ pub(crate) async fn rewrite(c: &mut Conn, sql: &'static str, user: &User) -> Res
     Ok(done.rows_affected() > 0)
 }
 
+/// [`rewrite`] with `$25` and `$26` bound to the `deleted_at` and `addresses_released`
+/// the row was read with, for an `UPDATE` of a row only if it is still as read.
+pub(crate) async fn rewrite_as_read(
+    c: &mut Conn,
+    sql: &'static str,
+    user: &User,
+    deleted_at: Timestamp,
+    addresses_released: bool,
+) -> Result<bool, StoreError> {
+    let query = bind_properties(sqlx::query::<Db>(sql).bind(user.id.0), user)
+        .bind(db_time::to_db(deleted_at))
+        .bind(addresses_released);
+    let done = query.execute(&mut *c).await.map_err(classify)?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Replaces a user's address rows by `addresses`, all reserved.
 pub(crate) async fn replace_addresses(c: &mut Conn, id: UserId, addresses: &ProxyAddresses) -> Result<(), StoreError> {
     sqlx::query::<Db>("DELETE FROM proxy_addresses WHERE user_id = $1")

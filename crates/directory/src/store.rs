@@ -14,13 +14,23 @@ use crate::ids::{AppId, GroupId, SkuId, TokenId, UserId};
 use crate::license::{LicenseAssignment, Sku};
 use crate::password::PasswordHash;
 use crate::query::{Condition, UserQuery};
-use crate::recycle_bin::DeletedUser;
+use crate::recycle_bin::{DeletedUser, DeletedUserDetails};
 use crate::role::{AdminRole, RoleSet};
 use crate::tenant::Tenant;
 use crate::token::TokenRecord;
 use crate::user::User;
 use crate::user::sign_in::SignInFailures;
 use async_trait::async_trait;
+
+/// A deleted user as a restore reads it ([`ReadTx::deleted_user_to_restore`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedUserToRestore {
+    pub deleted: DeletedUser,
+    pub details: DeletedUserDetails,
+    /// The groups it is a member of now: its memberships stay while it is deleted, and
+    /// leave with a deleted group.
+    pub groups: Vec<GroupRef>,
+}
 
 /// A database-enforced uniqueness rule that a write broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +195,20 @@ pub trait ReadTx: Send {
         let details = self.deleted_user_details(&[id]).await?.remove(&id).unwrap_or_default();
         Ok(Some((deleted, details)))
     }
+    /// A deleted user as a restore reads it (one statement where the adapter can): as
+    /// [`ReadTx::deleted_user_with_details`] gives it, with the groups it is a member of now
+    /// as [`ReadTx::groups_of`] gives them.
+    async fn deleted_user_to_restore(&mut self, id: UserId) -> Result<Option<DeletedUserToRestore>, StoreError> {
+        let Some((deleted, details)) = self.deleted_user_with_details(id).await? else {
+            return Ok(None);
+        };
+        let groups = self.groups_of(id).await?;
+        Ok(Some(DeletedUserToRestore {
+            deleted,
+            details,
+            groups,
+        }))
+    }
     /// Active users holding a role.
     async fn role_holders(&mut self, role: AdminRole) -> Result<Vec<UserId>, StoreError>;
 
@@ -267,6 +291,16 @@ pub trait Tx: ReadTx {
     /// Makes a deleted user active again as `user` (its final UPN and addresses), reserving
     /// those addresses. False if the user is not deleted.
     async fn mark_restored(&mut self, user: &User) -> Result<bool, StoreError>;
+    /// [`Tx::mark_restored`] for the user `read` was read as, earlier in this transaction:
+    /// the adapter may write only what differs from `read` (address rows that stay the
+    /// same are only reserved again; no remembered groups, nothing to forget). While the
+    /// user stays deleted as read (same `deleted_at`), what `read` holds cannot change: a
+    /// deleted user's addresses and remembered groups are written only when it is deleted.
+    /// If it was restored and deleted again since, it is restored as `mark_restored` would.
+    async fn mark_read_user_restored(&mut self, read: &DeletedUserToRestore, user: &User) -> Result<bool, StoreError> {
+        let _ = read;
+        self.mark_restored(user).await
+    }
     /// [`Tx::mark_restored`] for many users in a few statements. Returns how many users
     /// were restored (users not deleted are left alone and not counted).
     async fn mark_restored_all(&mut self, users: &[User]) -> Result<u64, StoreError>;

@@ -8,6 +8,7 @@ mod bin;
 mod licenses;
 mod purge;
 mod records;
+mod restore;
 mod users;
 
 pub use addresses::*;
@@ -15,6 +16,7 @@ pub use bin::*;
 pub use licenses::*;
 pub use purge::*;
 pub use records::*;
+pub use restore::*;
 pub use users::*;
 
 use directory::address::{EmailAddress, ProxyAddresses};

@@ -86,6 +86,9 @@ pub(crate) mod dialect {
     /// transaction-local setting (migration 0010).
     pub(crate) const PENDING_BIN_CHANGE: &str =
         "COALESCE(NULLIF(current_setting('roster.recycle_bin_delta', true), ''), '0')::BIGINT";
+
+    /// Whether a `WITH` may hold an `UPDATE` ahead of the statement's `INSERT`.
+    pub(crate) const DATA_MODIFYING_WITH: bool = true;
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.

@@ -103,6 +103,10 @@ pub(crate) mod dialect {
     /// What this transaction changed the recycle bin's size by and has not yet added to
     /// `recycle_bin_size`: nothing, as the triggers update it at once (migration 0010).
     pub(crate) const PENDING_BIN_CHANGE: &str = "0";
+
+    /// Whether a `WITH` may hold an `UPDATE` ahead of the statement's `INSERT`: not in
+    /// SQLite, whose `WITH` holds only `SELECT`s.
+    pub(crate) const DATA_MODIFYING_WITH: bool = false;
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.
@@ -190,17 +194,34 @@ impl SqliteStore {
 /// its commit (`SQLITE_FULL` on a full disk, an I/O error), SQLite may roll the transaction
 /// back itself; the `ROLLBACK` that follows then fails and sqlx still counts a transaction
 /// as open, so every later `BEGIN IMMEDIATE` on that connection would fail. Such a
-/// connection is closed instead, and the pool opens a fresh one. Putting the safety level
-/// back to FULL (a redoable transaction lowered it) runs after a dropped transaction's
-/// rollback, as the connection's worker takes commands in order, and fails inside a
-/// transaction, which closes the connection too.
+/// connection is closed instead, and the pool opens a fresh one. A dropped transaction's
+/// rollback is queued on the connection's worker, which takes commands in order: a ping
+/// waits for it before the count is read again. A committed transaction needs no round
+/// trip here (the safety level is set by each transaction's `BEGIN`, see [`BEGIN_SYNCED`]).
 async fn reusable(connection: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
-    sqlx::raw_sql(FULL_SYNC).execute(&mut *connection).await?;
+    if connection.is_in_transaction() {
+        connection.ping().await?;
+    }
     Ok(!connection.is_in_transaction())
 }
 
-/// Every commit waits for the disk (`fdatasync` of the WAL), except a redoable one's.
-const FULL_SYNC: &str = "PRAGMA synchronous = FULL";
+/// Begins an ordinary write transaction: its commit waits for the disk (`fdatasync` of the
+/// WAL). A redoable transaction lowers the level on the writer connection, so every write
+/// transaction sets its own level in the same round trip as its `BEGIN`, rather than the
+/// level being put back by one more statement after each transaction.
+const BEGIN_SYNCED: &str = "PRAGMA synchronous = FULL; BEGIN IMMEDIATE";
+
+/// Begins a redoable write transaction: in WAL mode its commit is not synced, and the next
+/// synced commit (or checkpoint) makes it durable. The level cannot change inside a
+/// transaction, so it is set just before.
+const BEGIN_REDOABLE: &str = "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE";
+
+impl SqliteStore {
+    /// A write transaction on the writer connection, begun by `begin` (one of the above).
+    async fn write_transaction(&self, begin: &'static str) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+        self.writer.begin_with(begin).await.map_err(classify)
+    }
+}
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -216,21 +237,12 @@ impl Store for SqliteStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(classify)?;
-        Ok(Box::new(SqlTx::new(tx)))
+        Ok(Box::new(SqlTx::new(self.write_transaction(BEGIN_SYNCED).await?)))
     }
 
-    /// `synchronous = NORMAL` for this one transaction: in WAL mode its commit is not
-    /// synced, and the next synced commit (or checkpoint) makes it durable. The level
-    /// cannot change inside a transaction, so it is set just before, and put back to
-    /// FULL when the connection returns to the pool.
+    /// `synchronous = NORMAL` for this one transaction ([`BEGIN_REDOABLE`]).
     async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let tx = self
-            .writer
-            .begin_with("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
-            .await
-            .map_err(classify)?;
-        Ok(Box::new(SqlTx::new(tx)))
+        Ok(Box::new(SqlTx::new(self.write_transaction(BEGIN_REDOABLE).await?)))
     }
 }
 
@@ -254,25 +266,50 @@ mod tests {
         );
     }
 
-    /// The writer's safety level after each kind of transaction: FULL, whatever came before.
-    async fn writer_sync_level(store: &SqliteStore) -> i64 {
-        let mut writer = store.writer.acquire().await.unwrap();
+    /// The safety level inside a write transaction begun by `begin`.
+    async fn sync_level_in(store: &SqliteStore, begin: &'static str) -> i64 {
+        let mut tx = store.write_transaction(begin).await.unwrap();
         sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&mut *writer)
+            .fetch_one(&mut *tx)
             .await
             .unwrap()
     }
 
     #[tokio::test]
-    async fn a_redoable_transaction_leaves_the_writer_syncing_every_commit() {
+    async fn an_ordinary_transaction_syncs_its_commit_whatever_came_before() {
+        const NORMAL: i64 = 1;
         const FULL: i64 = 2;
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
-        assert_eq!(writer_sync_level(&store).await, FULL);
+        assert_eq!(sync_level_in(&store, BEGIN_SYNCED).await, FULL);
+        assert_eq!(sync_level_in(&store, BEGIN_REDOABLE).await, NORMAL);
+        assert_eq!(sync_level_in(&store, BEGIN_SYNCED).await, FULL, "after a rollback");
         store.begin_redoable().await.unwrap().commit().await.unwrap();
-        assert_eq!(writer_sync_level(&store).await, FULL, "after a commit");
-        drop(store.begin_redoable().await.unwrap());
-        assert_eq!(writer_sync_level(&store).await, FULL, "after a rollback");
+        assert_eq!(sync_level_in(&store, BEGIN_SYNCED).await, FULL, "after a commit");
+    }
+
+    /// A dropped write transaction's connection is kept, not closed and reopened: the pool
+    /// judges it after its rollback. (A temporary table lives as long as its connection.)
+    #[tokio::test]
+    async fn a_dropped_transaction_keeps_the_writer_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
+        let mut writer = store.writer.acquire().await.unwrap();
+        sqlx::raw_sql("CREATE TEMP TABLE marker (x)")
+            .execute(&mut *writer)
+            .await
+            .unwrap();
+        drop(writer);
+        for _ in 0..3 {
+            drop(store.begin().await.unwrap());
+            drop(store.begin_redoable().await.unwrap());
+        }
+        let mut writer = store.writer.acquire().await.unwrap();
+        let marked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'marker'")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(marked, 1, "the writer connection was replaced");
     }
 
     /// SQLite's plan for a bulk restore's `UPDATE … FROM (VALUES …)`, one line per step.

@@ -96,6 +96,21 @@ pub(crate) fn wanted_address_keys(deleted: &DeletedUser, options: &RestoreOption
     keys
 }
 
+/// The address keys whose holders one restore must read: [`wanted_address_keys`] less
+/// those that can only be the user's own. A deleted user whose addresses were not released
+/// still holds every one of them itself, reserved (only a release frees them, and the
+/// unique index on reserved keys keeps anyone else from holding them meanwhile); holders
+/// that are the user itself are no conflict. So only a new UPN's address, when not one of
+/// its own, can be held by another object.
+pub(crate) fn contested_address_keys(deleted: &DeletedUser, options: &RestoreOptions) -> Vec<String> {
+    let wanted = wanted_address_keys(deleted, options);
+    if deleted.addresses_released {
+        return wanted;
+    }
+    let own = deleted.user.proxy_addresses.keys();
+    wanted.into_iter().filter(|key| !own.contains(key)).collect()
+}
+
 pub(crate) fn plan_restore(
     deleted: &DeletedUser,
     tenant: &Tenant,

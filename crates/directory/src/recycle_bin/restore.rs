@@ -3,7 +3,7 @@
 //! users in one transaction: first the batched fast path (`restore_batch`), and when that
 //! declines, a savepoint each, so one user's failure still undoes only that user's changes.
 
-use super::plan::{Claims, plan_restore, replaced_upn, wanted_address_keys};
+use super::plan::{Claims, contested_address_keys, plan_restore, replaced_upn};
 use super::restore_batch;
 use super::{
     AddressConflict, DeletedUser, DeletedUserDetails, PasswordReset, RestoreOptions, RestorePlan, RestorePreview,
@@ -19,7 +19,7 @@ use crate::ids::{SkuId, UserId};
 use crate::license::LicenseAssignment;
 use crate::password::{self, Password, PasswordHash};
 use crate::role::RoleSet;
-use crate::store::{ReadTx, StoreError, Tx};
+use crate::store::{DeletedUserToRestore, ReadTx, StoreError, Tx};
 use crate::tenant::{LicenseOverage, Tenant};
 use crate::upn::UserPrincipalName;
 use crate::user::User;
@@ -327,32 +327,36 @@ async fn restore_in(
         password: new_password,
         hash,
     } = new_password;
-    let (deleted, details) = tx
-        .deleted_user_with_details(id)
+    // One read: the user, its details and the groups it is in now.
+    let read = tx
+        .deleted_user_to_restore(id)
         .await?
         .ok_or_else(|| Error::not_found(id))?;
-    let DeletedUserDetails {
-        former_groups,
-        licenses,
-        roles,
-    } = details;
-    caller.authorize_on(Permission::RestoreUser, &roles)?;
-    let plan = plan_in(&mut *tx, tenant, &deleted, options, now).await?;
+    caller.authorize_on(Permission::RestoreUser, &read.details.roles)?;
+    let plan = plan_in(&mut *tx, tenant, &read.deleted, options, now).await?;
     authorize_replace(&mut *tx, caller, &plan).await?;
     let replaced = match &plan.replaced {
         Some(holder) => Some(rename_replaced(&mut *tx, caller, holder, now).await?),
         None => None,
     };
-    let restored_groups = tx.groups_of(id).await?;
-    let skipped_groups = gone_groups(&restored_groups, former_groups);
     let user = &plan.user;
     let restored = tx
-        .mark_restored(user)
+        .mark_read_user_restored(&read, user)
         .await
         .map_err(|e| conflict_error(e, &user.upn.to_string(), &addresses_text(&user.proxy_addresses)))?;
     if !restored {
         return Err(Error::not_found(id));
     }
+    let DeletedUserToRestore {
+        deleted,
+        details: DeletedUserDetails {
+            former_groups,
+            licenses,
+            roles,
+        },
+        groups: restored_groups,
+    } = read;
+    let skipped_groups = gone_groups(&restored_groups, former_groups);
     if let Some(hash) = &hash {
         tx.set_password(id, hash, options.force_change_password).await?;
     }
@@ -385,7 +389,12 @@ async fn plan_in(
 ) -> Result<RestorePlan, Error> {
     let upn = options.new_upn.as_ref().unwrap_or(&deleted.user.upn);
     let upn_holder = tx.user_by_upn_key(&upn.key()).await?;
-    let address_holders = tx.address_holders(&wanted_address_keys(deleted, options)).await?;
+    let contested = contested_address_keys(deleted, options);
+    let address_holders = if contested.is_empty() {
+        Vec::new()
+    } else {
+        tx.address_holders(&contested).await?
+    };
     let claims = Claims {
         upn_holder: upn_holder.as_ref(),
         address_holders: &address_holders,

@@ -220,3 +220,35 @@ fn replaced_upns_fit_the_length_limit_and_count_attempts() {
         "adele.replaced.20261125-3@contoso.com"
     );
 }
+
+#[test]
+fn only_addresses_another_object_can_hold_are_contested() {
+    let own = ["SMTP:adele@contoso.com", "smtp:av@contoso.com"];
+    let kept = deleted("adele@contoso.com", &own);
+    let new_upn = |upn: &str| RestoreOptions {
+        new_upn: Some(UserPrincipalName::parse(upn).unwrap()),
+        ..RestoreOptions::default()
+    };
+    let none: Vec<String> = Vec::new();
+    assert_eq!(contested_address_keys(&kept, &RestoreOptions::default()), none);
+    assert_eq!(
+        contested_address_keys(&kept, &new_upn("AV@contoso.com")),
+        none,
+        "its own"
+    );
+    assert_eq!(
+        contested_address_keys(&kept, &new_upn("adele.v@fabrikam.com")),
+        vec!["smtp:adele.v@fabrikam.com".to_owned()]
+    );
+    let released = DeletedUser {
+        addresses_released: true,
+        ..kept.clone()
+    };
+    for options in [RestoreOptions::default(), new_upn("adele.v@fabrikam.com")] {
+        assert_eq!(
+            contested_address_keys(&released, &options),
+            wanted_address_keys(&released, &options),
+            "a released user's addresses may be anyone's"
+        );
+    }
+}
