@@ -590,21 +590,25 @@ struct RestoreRow {
     #[sqlx(flatten)]
     detailed: DetailedUserRow,
     member_of: Option<String>,
+    own_upn_held: bool,
 }
 
 impl RestoreRow {
     fn decode(self) -> Result<Option<DeletedUserToRestore>, StoreError> {
         let groups = group_refs(self.member_of.as_deref())?;
+        let own_upn_held = self.own_upn_held;
         Ok(self.detailed.decode()?.map(|(deleted, details)| DeletedUserToRestore {
             deleted,
             details,
             groups,
+            own_upn_held,
         }))
     }
 }
 
-/// A deleted user as a restore reads it: [`DetailedUserRow`]'s columns and its current
-/// groups, in one statement.
+/// A deleted user as a restore reads it: [`DetailedUserRow`]'s columns, its current
+/// groups and whether an active user holds its UPN (by the active users' unique index), in
+/// one statement.
 pub(crate) async fn deleted_user_to_restore(
     c: &mut Conn,
     id: UserId,
@@ -613,7 +617,9 @@ pub(crate) async fn deleted_user_to_restore(
         let group = dialect::uuid_text("g.id");
         format!(
             "SELECT {}, {}, (SELECT string_agg({} || {}, '') FROM group_members m JOIN groups g ON g.id = m.group_id \
-             WHERE m.user_id = u.id) AS member_of FROM users u WHERE u.id = $1 AND u.deleted_at IS NOT NULL",
+             WHERE m.user_id = u.id) AS member_of, \
+             EXISTS (SELECT 1 FROM users h WHERE h.upn_key = u.upn_key AND h.deleted_at IS NULL) AS own_upn_held \
+             FROM users u WHERE u.id = $1 AND u.deleted_at IS NOT NULL",
             user_columns!(),
             detailed_columns(),
             packed(&group),

@@ -30,6 +30,8 @@ pub struct DeletedUserToRestore {
     /// The groups it is a member of now: its memberships stay while it is deleted, and
     /// leave with a deleted group.
     pub groups: Vec<GroupRef>,
+    /// Whether an active user holds its own UPN now (then a restore reads who).
+    pub own_upn_held: bool,
 }
 
 /// A database-enforced uniqueness rule that a write broke.
@@ -197,16 +199,18 @@ pub trait ReadTx: Send {
     }
     /// A deleted user as a restore reads it (one statement where the adapter can): as
     /// [`ReadTx::deleted_user_with_details`] gives it, with the groups it is a member of now
-    /// as [`ReadTx::groups_of`] gives them.
+    /// as [`ReadTx::groups_of`] gives them, and whether an active user holds its UPN.
     async fn deleted_user_to_restore(&mut self, id: UserId) -> Result<Option<DeletedUserToRestore>, StoreError> {
         let Some((deleted, details)) = self.deleted_user_with_details(id).await? else {
             return Ok(None);
         };
         let groups = self.groups_of(id).await?;
+        let own_upn_held = self.user_by_upn_key(&deleted.user.upn.key()).await?.is_some();
         Ok(Some(DeletedUserToRestore {
             deleted,
             details,
             groups,
+            own_upn_held,
         }))
     }
     /// Active users holding a role.

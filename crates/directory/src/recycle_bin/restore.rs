@@ -197,7 +197,7 @@ impl Directory {
         let tenant = tenant_in(&mut *tx).await?;
         let deleted = tx.deleted_user(id).await?.ok_or_else(|| Error::not_found(id))?;
         caller.authorize_on(Permission::RestoreUser, &tx.roles_of(id).await?)?;
-        let plan = plan_in(&mut *tx, &tenant, &deleted, options, now).await?;
+        let plan = plan_in(&mut *tx, &tenant, &deleted, options, now, None).await?;
         authorize_replace(&mut *tx, caller, &plan).await?;
         let mut licenses_without_seat = Vec::new();
         for license in tx.licenses_of(id).await? {
@@ -333,7 +333,7 @@ async fn restore_in(
         .await?
         .ok_or_else(|| Error::not_found(id))?;
     caller.authorize_on(Permission::RestoreUser, &read.details.roles)?;
-    let plan = plan_in(&mut *tx, tenant, &read.deleted, options, now).await?;
+    let plan = plan_in(&mut *tx, tenant, &read.deleted, options, now, Some(read.own_upn_held)).await?;
     authorize_replace(&mut *tx, caller, &plan).await?;
     let replaced = match &plan.replaced {
         Some(holder) => Some(rename_replaced(&mut *tx, caller, holder, now).await?),
@@ -355,6 +355,7 @@ async fn restore_in(
             roles,
         },
         groups: restored_groups,
+        own_upn_held: _,
     } = read;
     let skipped_groups = gone_groups(&restored_groups, former_groups);
     if let Some(hash) = &hash {
@@ -379,16 +380,22 @@ async fn restore_in(
     Ok(outcome)
 }
 
-/// Reads what holds the deleted user's names and plans its restore.
+/// Reads what holds the deleted user's names and plans its restore. `own_upn_held` is
+/// whether an active user holds the user's own UPN, when already read: if not, and the
+/// restore keeps that UPN, there is no holder to read.
 async fn plan_in(
     tx: &mut dyn ReadTx,
     tenant: &Tenant,
     deleted: &DeletedUser,
     options: &RestoreOptions,
     now: Timestamp,
+    own_upn_held: Option<bool>,
 ) -> Result<RestorePlan, Error> {
     let upn = options.new_upn.as_ref().unwrap_or(&deleted.user.upn);
-    let upn_holder = tx.user_by_upn_key(&upn.key()).await?;
+    let upn_holder = match (&options.new_upn, own_upn_held) {
+        (None, Some(false)) => None,
+        _ => tx.user_by_upn_key(&upn.key()).await?,
+    };
     let contested = contested_address_keys(deleted, options);
     let address_holders = if contested.is_empty() {
         Vec::new()

@@ -58,10 +58,15 @@ pub async fn a_restore_reads_its_user_with_details_and_current_groups_in_one_rea
     let names: Vec<&str> = one.groups.iter().map(|g| g.display_name.as_str()).collect();
     assert_eq!(names, vec!["Zulu", "alpha"], "the deleted group is gone, byte order");
     assert_eq!(one.details.former_groups.len(), 3, "remembered with the deleted one");
-    assert_eq!(
-        read.deleted_user_to_restore(loner.id).await.unwrap().unwrap().groups,
-        vec![]
-    );
+    let loner_read = read.deleted_user_to_restore(loner.id).await.unwrap().unwrap();
+    assert_eq!(loner_read.groups, vec![]);
+    assert!(!loner_read.own_upn_held, "no one holds loner's UPN");
+    drop(read);
+    let squatter = user("LONER@contoso.com", &[]);
+    insert(&store, &[&squatter], &hash).await;
+    let mut read = store.read().await.unwrap();
+    let loner_read = read.deleted_user_to_restore(loner.id).await.unwrap().unwrap();
+    assert!(loner_read.own_upn_held, "an active user holds loner's UPN, in any case");
     let active = user("active@contoso.com", &[]);
     drop(read);
     insert(&store, &[&active], &hash).await;
