@@ -103,6 +103,14 @@ pub struct AuditEvent {
     pub details: Vec<(String, String)>,
 }
 
+impl AuditEvent {
+    /// The value of the detail named `key`, if the record has one.
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        let found = self.details.iter().find(|(name, _)| name == key);
+        found.map(|(_, value)| value.as_str())
+    }
+}
+
 /// Which records to read, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {

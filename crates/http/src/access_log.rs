@@ -2,15 +2,14 @@
 //! (401, 403) is logged at `info` as "denied" and every throttled one (429) as
 //! "throttled", server errors at `warn` (503) or `error`, and every other request at
 //! `debug`. Each line carries the method, the path (secrets in it hidden), the status, the
-//! time taken, the request id and the client's address (from the request's [`Origin`] when
-//! the server stamped one, else the connection's peer).
+//! time taken, the request id and the client's address (from the [`Origin`] the server
+//! stamped on the request first).
 
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use directory::Origin;
 use std::borrow::Cow;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Paths whose last segment is a secret (a one-time link's token).
@@ -22,10 +21,6 @@ pub async fn record(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = loggable_path(request.uri().path()).into_owned();
     let origin = request.extensions().get::<Origin>().cloned().unwrap_or_default();
-    let peer = origin.client_ip.or_else(|| {
-        let info = request.extensions().get::<ConnectInfo<SocketAddr>>();
-        info.map(|info| info.0.ip())
-    });
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let answered_id = response
@@ -33,7 +28,7 @@ pub async fn record(request: Request, next: Next) -> Response {
         .get("request-id")
         .and_then(|value| value.to_str().ok());
     let request_id = answered_id.or(origin.request_id.as_deref()).unwrap_or("-");
-    let peer = peer.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+    let peer = origin.client_ip.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
     let peer = peer.as_str();
     macro_rules! log {
         ($level:ident, $message:literal) => {

@@ -3,6 +3,7 @@
 //! it with the time and synced. Kept away from the database, such lines let
 //! `roster audit verify --checkpoint` prove later that no record was cut off the tail.
 
+use crate::every::{First, Ticks};
 use anyhow::{Context, Result};
 use directory::audit_chain::ChainHead;
 use directory::{Caller, Directory};
@@ -11,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::watch;
-use tokio::time::MissedTickBehavior;
 
 /// Where checkpoints go besides the log, and how often.
 #[derive(Debug, Clone)]
@@ -21,19 +21,11 @@ pub struct CheckpointExport {
 }
 
 /// Runs until `stop` turns true. The first checkpoint is taken at once.
-pub async fn run(directory: Directory, export: CheckpointExport, mut stop: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval(export.interval);
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+pub async fn run(directory: Directory, export: CheckpointExport, stop: watch::Receiver<bool>) {
     let mut last: Option<ChainHead> = None;
-    loop {
-        tokio::select! {
-            _ = ticker.tick() => export_once(&directory, &export, &mut last).await,
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    return;
-                }
-            }
-        }
+    let mut ticks = Ticks::new(export.interval, First::AtOnce, stop);
+    while ticks.next().await {
+        export_once(&directory, &export, &mut last).await;
     }
 }
 

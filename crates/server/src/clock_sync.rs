@@ -3,13 +3,13 @@
 //! machines disagree on the time still agree on when a retention, a token or a session
 //! ends (T14).
 
+use crate::every::{First, Ticks};
 use anyhow::{Context, Result};
 use directory::store::Store;
 use directory::{DatabaseClock, Directory};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::time::MissedTickBehavior;
 
 /// How often a server measures the offset again.
 const RESYNC: Duration = Duration::from_secs(60);
@@ -26,21 +26,12 @@ pub async fn directory(store: Arc<dyn Store>) -> Result<(Directory, Arc<Database
 
 /// Measures the offset again every [`RESYNC`] until `stop` turns true. A failed read
 /// keeps the last offset.
-pub async fn run(clock: Arc<DatabaseClock>, store: Arc<dyn Store>, mut stop: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval(RESYNC);
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    ticker.tick().await;
-    loop {
-        tokio::select! {
-            _ = ticker.tick() => match clock.sync(&*store).await {
-                Ok(offset) => report(offset),
-                Err(error) => tracing::warn!(%error, "cannot read the database's clock; keeping the last offset"),
-            },
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    return;
-                }
-            }
+pub async fn run(clock: Arc<DatabaseClock>, store: Arc<dyn Store>, stop: watch::Receiver<bool>) {
+    let mut ticks = Ticks::new(RESYNC, First::AfterInterval, stop);
+    while ticks.next().await {
+        match clock.sync(&*store).await {
+            Ok(offset) => report(offset),
+            Err(error) => tracing::warn!(%error, "cannot read the database's clock; keeping the last offset"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`storage`]: opening SQLite (a locked data directory) or PostgreSQL.
 //! - [`commands`]: `init`, `serve`, `token issue`, `tenant show|set|add-domain`,
 //!   `app create|list`, `audit verify`, `backup`, `restore-backup`.
+//! - [`every`]: the ticks of an interval each background job works at until the server stops.
 //! - [`purge_job`]: the background purge loop.
 //! - [`checkpoint_job`]: logs (and appends to a file) the audit chain's head as it grows.
 //! - [`mail_job`]: the background mail sender (and purge reminders).
@@ -16,6 +17,7 @@ pub mod checkpoint_job;
 pub mod cli;
 pub mod clock_sync;
 pub mod commands;
+pub mod every;
 pub mod mail_job;
 pub mod purge_job;
 pub mod remote;

@@ -4,12 +4,12 @@
 //! each message is sent by one process; one that dies mid-send leaves it to the next
 //! claim when its lease ends.
 
+use crate::every::{First, Ticks};
 use directory::Directory;
 use directory::mail::{ClaimedMail, MailStatus, RetryPolicy};
 use roster_mail::Mailer;
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::time::MissedTickBehavior;
 
 /// What the job needs; built by `serve` from the settings.
 #[derive(Debug, Clone)]
@@ -37,19 +37,12 @@ fn to_time(duration: Duration) -> time::Duration {
 }
 
 /// Runs until `stop` turns true. The first run is immediate.
-pub async fn run(job: MailJob, mut stop: watch::Receiver<bool>) {
+pub async fn run(job: MailJob, stop: watch::Receiver<bool>) {
     tracing::info!(delivery = job.mailer.describe(), "the mail job is running");
-    let mut ticker = tokio::time::interval(job.interval);
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            _ = ticker.tick() => run_once(&job, &stop).await,
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    return;
-                }
-            }
-        }
+    let watching = stop.clone();
+    let mut ticks = Ticks::new(job.interval, First::AtOnce, stop);
+    while ticks.next().await {
+        run_once(&job, &watching).await;
     }
 }
 

@@ -1,24 +1,16 @@
 //! The purge job: at every interval, purge the users whose retention has ended. Safe to
 //! run in every process that shares a database; each user is purged and audited once.
 
+use crate::every::{First, Ticks};
 use directory::Directory;
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::time::MissedTickBehavior;
 
 /// Runs until `stop` turns true. The first run is immediate.
-pub async fn run(directory: Directory, interval: Duration, mut stop: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            _ = ticker.tick() => purge_once(&directory).await,
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    return;
-                }
-            }
-        }
+pub async fn run(directory: Directory, interval: Duration, stop: watch::Receiver<bool>) {
+    let mut ticks = Ticks::new(interval, First::AtOnce, stop);
+    while ticks.next().await {
+        purge_once(&directory).await;
     }
 }
 

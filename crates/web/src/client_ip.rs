@@ -7,8 +7,8 @@
 
 use crate::WebState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use axum::middleware::Next;
 use axum::response::Response;
 use directory::Origin;
@@ -16,19 +16,9 @@ use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// The client's address; `None` when the server was started without connection info.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl FromRequestParts<WebState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(origin_of(parts, state).client_ip))
-    }
-}
-
-/// Where the request comes from, for the audit records of what it does.
+/// Where the request comes from: its client's address (for the per-address attempt limit;
+/// `None` when the server was started without connection info) and its id, for the audit
+/// records of what it does.
 #[derive(Debug, Clone)]
 pub struct RequestOrigin(pub Origin);
 
@@ -42,14 +32,9 @@ impl FromRequestParts<WebState> for RequestOrigin {
 
 /// The origin [`stamp_origin`] recorded, or (pages served without it) one resolved here.
 pub(crate) fn origin_of(parts: &Parts, state: &WebState) -> Origin {
-    if let Some(origin) = parts.extensions.get::<Origin>() {
-        return origin.clone();
-    }
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let trusted = &state.config.trusted_proxies;
-    Origin {
-        client_ip: peer.map(|peer| client_ip(peer, &parts.headers, trusted)),
-        request_id: None,
+    match parts.extensions.get::<Origin>() {
+        Some(origin) => origin.clone(),
+        None => resolve(&parts.extensions, &parts.headers, &state.config.trusted_proxies, None),
     }
 }
 
@@ -57,13 +42,19 @@ pub(crate) fn origin_of(parts: &Parts, state: &WebState) -> Origin {
 /// its client's address as [`client_ip`] resolves it behind `trusted` proxies and a new
 /// request id, which the Graph API answers as `request-id` and audit records carry.
 pub async fn stamp_origin(State(trusted): State<Arc<Vec<IpNet>>>, mut request: Request, next: Next) -> Response {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let origin = Origin {
-        client_ip: peer.map(|peer| client_ip(peer, request.headers(), &trusted)),
-        request_id: Some(uuid::Uuid::new_v4().to_string()),
-    };
+    let request_id = Some(uuid::Uuid::new_v4().to_string());
+    let origin = resolve(request.extensions(), request.headers(), &trusted, request_id);
     request.extensions_mut().insert(origin);
     next.run(request).await
+}
+
+/// The origin of a request with these extensions (the connection's peer) and headers.
+fn resolve(extensions: &Extensions, headers: &HeaderMap, trusted: &[IpNet], request_id: Option<String>) -> Origin {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    Origin {
+        client_ip: peer.map(|peer| client_ip(peer, headers, trusted)),
+        request_id,
+    }
 }
 
 /// A trusted proxy setting: an address (`10.0.0.2`, `::1`) or a range (`10.0.0.0/8`).

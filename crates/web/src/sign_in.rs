@@ -2,7 +2,7 @@
 //! belong (admins to the admin center, everyone else to "My account").
 
 use crate::WebState;
-use crate::client_ip::{ClientIp, RequestOrigin};
+use crate::client_ip::RequestOrigin;
 use crate::lang::{Tr, local_path, negotiate};
 use crate::page::{Chrome, domain_error, error_page, render};
 use crate::session::{
@@ -90,8 +90,7 @@ struct SignInForm {
 
 async fn sign_in(
     State(state): State<WebState>,
-    client: ClientIp,
-    origin: RequestOrigin,
+    RequestOrigin(origin): RequestOrigin,
     jar: CookieJar,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
@@ -101,14 +100,14 @@ async fn sign_in(
     if !csrf_matches(&csrf_token(&secret), &form.csrf) {
         return csrf_rejection(t);
     }
-    if let Some(seconds) = state.attempts.retry_after(client.0) {
+    if let Some(seconds) = state.attempts.retry_after(origin.client_ip) {
         return too_many_attempts(t, seconds);
     }
     let next = local_path(form.next.as_deref());
     let lifetime = state.config.sessions;
     let signing_in = state
         .directory
-        .sign_in_from(&form.username, &form.password, lifetime, &origin.0);
+        .sign_in_from(&form.username, &form.password, lifetime, &origin);
     match signing_in.await {
         Ok(signed_in) => {
             let target = if signed_in.user.force_change_password {

@@ -26,17 +26,11 @@ fn operation_type(action: &str) -> &'static str {
     }
 }
 
-/// A detail's value by key.
-fn detail<'a>(event: &'a AuditEvent, key: &str) -> Option<&'a str> {
-    let found = event.details.iter().find(|(name, _)| name == key);
-    found.map(|(_, value)| value.as_str())
-}
-
 fn audit_json(event: &AuditEvent) -> Value {
     let initiated_by = if event.actor.starts_with("token:") || event.actor == "system" {
         json!({"app": {"displayName": event.actor}, "user": null})
     } else {
-        let ip = detail(event, "clientIpAddress");
+        let ip = event.detail("clientIpAddress");
         json!({"user": {"userPrincipalName": event.actor, "ipAddress": ip}, "app": null})
     };
     let details: Vec<Value> = event
@@ -47,7 +41,7 @@ fn audit_json(event: &AuditEvent) -> Value {
     json!({
         "id": event.id.to_string(),
         "category": "UserManagement",
-        "correlationId": detail(event, "correlationId"),
+        "correlationId": event.detail("correlationId"),
         "activityDateTime": dto::graph_time(event.at),
         "activityDisplayName": event.action.as_str(),
         "operationType": operation_type(event.action.as_str()),

@@ -210,14 +210,7 @@ pub async fn request_ids(mut request: Request, next: Next) -> Response {
 /// The request's id: the one its [`Origin`] already has (set for the whole application by
 /// the server), else a new one, recorded in the origin so that audit records carry it.
 fn stamp_request_id(request: &mut Request) -> String {
-    let peer = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip());
-    let origin = request.extensions_mut().get_or_insert_with(|| Origin {
-        client_ip: peer,
-        request_id: None,
-    });
+    let origin = request.extensions_mut().get_or_insert_with(Origin::default);
     origin
         .request_id
         .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())

@@ -94,9 +94,9 @@ async fn assert_revocations_record_their_origin(seeder: &Seeder, holders: &[Hold
             .iter()
             .find(|e| e.action == action && e.target_id == Some(holder.id))
             .unwrap_or_else(|| panic!("a {action:?} record for {:?}", holder.revocation));
-        let detail = |key: &str| record.details.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-        assert_eq!(detail("clientIpAddress"), Some("127.0.0.1"), "{record:?}");
-        assert!(detail("correlationId").is_some_and(|id| id.len() == 36), "{record:?}");
+        assert_eq!(record.detail("clientIpAddress"), Some("127.0.0.1"), "{record:?}");
+        let correlation = record.detail("correlationId");
+        assert!(correlation.is_some_and(|id| id.len() == 36), "{record:?}");
     }
 }
 

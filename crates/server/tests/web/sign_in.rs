@@ -47,13 +47,12 @@ async fn a_wrong_password_is_refused_with_microsofts_words_and_nothing_is_signed
     let failures = app.directory.audit_events(&Caller::system(), &query).await.unwrap();
     assert_eq!(failures.len(), 2, "{failures:?}");
     for failure in &failures {
-        let detail = |key: &str| failure.details.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
         assert_eq!(
-            detail("clientIpAddress"),
+            failure.detail("clientIpAddress"),
             Some("127.0.0.1"),
             "where it came from: {failure:?}"
         );
-        assert!(detail("correlationId").is_some(), "{failure:?}");
+        assert!(failure.detail("correlationId").is_some(), "{failure:?}");
     }
 }
 
