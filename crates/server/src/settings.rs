@@ -124,10 +124,8 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         Some(listen) => listen,
         None => DEFAULT_LISTEN.parse().context("the default listen address")?,
     };
-    let interval = args.purge_interval.clone().or(file.purge_interval.clone());
-    let purge_interval = parse_duration("purge_interval", interval.as_deref().unwrap_or("60s"))?;
-    let wait = args.database_wait.clone().or(file.database_wait.clone());
-    let database_wait = parse_duration("database_wait", wait.as_deref().unwrap_or("60s"))?;
+    let purge_interval = duration("purge_interval", &args.purge_interval, &file.purge_interval, "60s")?;
+    let database_wait = duration("database_wait", &args.database_wait, &file.database_wait, "60s")?;
     Ok(ServeSettings {
         init: init_with(&args.init, &file)?,
         listen,
@@ -141,12 +139,9 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
 }
 
 fn audit_checkpoints(args: &ServeArgs, file: &ConfigFile) -> Result<crate::checkpoint_job::CheckpointExport> {
-    let interval = args
-        .audit_checkpoint_interval
-        .clone()
-        .or(file.audit_checkpoint_interval.clone());
+    let (flag, key) = (&args.audit_checkpoint_interval, &file.audit_checkpoint_interval);
     Ok(crate::checkpoint_job::CheckpointExport {
-        interval: parse_duration("audit_checkpoint_interval", interval.as_deref().unwrap_or("1h"))?,
+        interval: duration("audit_checkpoint_interval", flag, key, "1h")?,
         file: args
             .audit_checkpoint_file
             .clone()
@@ -192,8 +187,7 @@ fn mail_settings(args: &ServeArgs, file: &ConfigFile, env: impl Fn(&str) -> Opti
         get("timeout", table.timeout).as_deref().unwrap_or("10s"),
     )?;
     let retry = parse_duration("smtp.retry", get("retry", table.retry).as_deref().unwrap_or("60s"))?;
-    let interval = args.mail_interval.clone().or(file.mail_interval.clone());
-    let interval = parse_duration("mail_interval", interval.as_deref().unwrap_or("5s"))?;
+    let interval = duration("mail_interval", &args.mail_interval, &file.mail_interval, "5s")?;
     let delivery = match get("host", table.host).filter(|host| !host.trim().is_empty()) {
         None => {
             let data_dir = args.init.storage.data_dir.clone().or(file.data_dir.clone());
@@ -278,6 +272,12 @@ fn read_config(path: Option<&Path>) -> Result<ConfigFile> {
     };
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("bad config file {}", path.display()))
+}
+
+/// A duration setting: its flag (or environment variable), else its config file key, else
+/// `default`.
+fn duration(setting: &str, flag: &Option<String>, key: &Option<String>, default: &str) -> Result<Duration> {
+    parse_duration(setting, flag.as_deref().or(key.as_deref()).unwrap_or(default))
 }
 
 /// `45s`, `5m`, `1h` or `90d`, at least one second; `setting` names it in errors.
