@@ -130,14 +130,27 @@ pub struct Origin {
     /// The request's id (Graph's `request-id`), which correlates a record with the
     /// request, its answer and the access log.
     pub request_id: Option<String>,
+    /// The name of the `roster serve` process that served it (`--replica-name`), which
+    /// tells replicas sharing one database apart in the audit log.
+    pub replica: Option<String>,
 }
 
 impl Origin {
-    /// The origin as audit details: `clientIpAddress` and `correlationId`, when known.
+    /// The origin of work a process does by itself (its background jobs).
+    pub fn on_replica(replica: Option<String>) -> Self {
+        Origin {
+            replica,
+            ..Origin::default()
+        }
+    }
+
+    /// The origin as audit details: `clientIpAddress`, `correlationId` and `replica`,
+    /// when known.
     pub fn details(&self) -> Vec<(String, String)> {
         let ip = self.client_ip.map(|ip| ("clientIpAddress".to_owned(), ip.to_string()));
         let id = self.request_id.clone().map(|id| ("correlationId".to_owned(), id));
-        ip.into_iter().chain(id).collect()
+        let replica = self.replica.clone().map(|name| ("replica".to_owned(), name));
+        ip.into_iter().chain(id).chain(replica).collect()
     }
 }
 

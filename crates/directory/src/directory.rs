@@ -2,7 +2,7 @@
 //! audit records, and turning database conflicts into domain errors.
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
-use crate::caller::Caller;
+use crate::caller::{Caller, Origin};
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Holder};
 use crate::ids::AuditId;
@@ -15,11 +15,33 @@ use std::sync::Arc;
 pub struct Directory {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
+    replica: Option<String>,
 }
 
 impl Directory {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Directory { store, clock }
+        Directory {
+            store,
+            clock,
+            replica: None,
+        }
+    }
+
+    /// The same directory, naming the process it runs in: the records of its own work
+    /// (the purge job, first-time initialisation) carry the name as `replica`.
+    pub fn with_replica(mut self, name: impl Into<String>) -> Self {
+        self.replica = Some(name.into());
+        self
+    }
+
+    /// The name of the process, if it was given one.
+    pub fn replica(&self) -> Option<&str> {
+        self.replica.as_deref()
+    }
+
+    /// Roster itself, acting in this process.
+    pub(crate) fn system_caller(&self) -> Caller {
+        Caller::system().with_origin(Origin::on_replica(self.replica.clone()))
     }
 
     pub fn now(&self) -> Timestamp {

@@ -139,7 +139,7 @@ impl Directory {
     /// [`Error::AlreadyInitialized`] when a tenant exists, also when another process
     /// initialised the same database a moment earlier.
     pub async fn initialize(&self, name: &str, domain: DomainName) -> Result<Initialized, Error> {
-        let caller = Caller::system();
+        let caller = self.system_caller();
         let name = crate::user::text_property("name", name, 256)?;
         let admin_password = Password::generate();
         let hash = crate::password::hash_blocking(admin_password.clone()).await?;

@@ -385,6 +385,10 @@ pub struct ServeArgs {
     /// disk or machine) [default: the log only].
     #[arg(long, env = "ROSTER_AUDIT_CHECKPOINT_FILE")]
     pub audit_checkpoint_file: Option<PathBuf>,
+    /// A name for this server, which its audit records carry as `replica` so that servers
+    /// sharing one database can be told apart [default: <host name>:<port>].
+    #[arg(long, env = "ROSTER_REPLICA_NAME")]
+    pub replica_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

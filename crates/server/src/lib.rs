@@ -30,7 +30,7 @@ use cli::{AppCommand, AuditCommand, Cli, Command, DeletedCommand, TenantCommand,
 pub use directory::Directory;
 
 /// The whole HTTP application: the APIs and the pages over one directory, under the
-/// access log, each request stamped with its origin (client address, request id) first.
+/// access log, each request stamped with its origin (client address, request id, replica) first.
 pub fn app(
     directory: Directory,
     throttle: roster_http::throttle::Throttle,
@@ -40,11 +40,14 @@ pub fn app(
         directory: directory.clone(),
         throttle,
     });
-    let trusted = std::sync::Arc::new(web.trusted_proxies.clone());
+    let stamp = std::sync::Arc::new(roster_web::client_ip::OriginStamp {
+        trusted_proxies: web.trusted_proxies.clone(),
+        replica: directory.replica().map(str::to_owned),
+    });
     api.merge(roster_web::router(roster_web::WebState::new(directory, web)))
         .layer(axum::middleware::from_fn(roster_http::access_log::record))
         .layer(axum::middleware::from_fn_with_state(
-            trusted,
+            stamp,
             roster_web::client_ip::stamp_origin,
         ))
 }

@@ -30,6 +30,7 @@ struct ConfigFile {
     database_wait: Option<String>,
     audit_checkpoint_interval: Option<String>,
     audit_checkpoint_file: Option<PathBuf>,
+    replica_name: Option<String>,
     smtp: Option<SmtpFile>,
 }
 
@@ -106,6 +107,8 @@ pub struct ServeSettings {
     /// How long start-up waits for an unreachable database.
     pub database_wait: Duration,
     pub audit_checkpoints: crate::checkpoint_job::CheckpointExport,
+    /// This server's name in the audit records.
+    pub replica: String,
 }
 
 pub fn storage(args: &StorageArgs) -> Result<Database> {
@@ -135,7 +138,27 @@ pub fn serve(args: &ServeArgs) -> Result<ServeSettings> {
         rate_limit: rate_limit(args.rate_limit.or(file.rate_limit)),
         database_wait,
         audit_checkpoints: audit_checkpoints(args, &file)?,
+        replica: replica_name(args.replica_name.clone().or(file.replica_name.clone()), listen)?,
     })
+}
+
+/// The replica's name as given (printable, at most 64 characters), else the machine's
+/// host name and the port it listens on.
+fn replica_name(given: Option<String>, listen: SocketAddr) -> Result<String> {
+    let Some(name) = given else {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|host| host.trim().to_owned())
+            .filter(|host| !host.is_empty())
+            .unwrap_or_else(|| "roster".to_owned());
+        return Ok(format!("{host}:{}", listen.port()));
+    };
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        bail!("bad setting replica_name: '{name}' must be 1 to 64 printable characters");
+    }
+    Ok(name.to_owned())
 }
 
 fn audit_checkpoints(args: &ServeArgs, file: &ConfigFile) -> Result<crate::checkpoint_job::CheckpointExport> {
@@ -322,6 +345,18 @@ mod tests {
         assert_eq!(rate_limit(Some(0)), None);
         let five = rate_limit(Some(5)).unwrap();
         assert_eq!((five.per_second.get(), five.burst.get()), (5, 10));
+    }
+
+    #[test]
+    fn the_replica_is_named_as_given_else_by_host_and_port() {
+        let listen: SocketAddr = "127.0.0.1:8443".parse().unwrap();
+        assert_eq!(replica_name(Some(" eu-1 ".into()), listen).unwrap(), "eu-1");
+        let default = replica_name(None, listen).unwrap();
+        assert!(default.ends_with(":8443") && default.len() > ":8443".len(), "{default}");
+        for bad in ["", "  ", "two\nlines", &"x".repeat(65)] {
+            let error = replica_name(Some(bad.into()), listen).unwrap_err().to_string();
+            assert!(error.contains("bad setting replica_name"), "{bad:?}: {error}");
+        }
     }
 
     #[test]

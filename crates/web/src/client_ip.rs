@@ -34,27 +34,45 @@ impl FromRequestParts<WebState> for RequestOrigin {
 pub(crate) fn origin_of(parts: &Parts, state: &WebState) -> Origin {
     match parts.extensions.get::<Origin>() {
         Some(origin) => origin.clone(),
-        None => resolve(&parts.extensions, &parts.headers, &state.config.trusted_proxies, None),
+        None => {
+            let stamp = OriginStamp {
+                trusted_proxies: state.config.trusted_proxies.clone(),
+                replica: state.directory.replica().map(str::to_owned),
+            };
+            stamp.resolve(&parts.extensions, &parts.headers, None)
+        }
+    }
+}
+
+/// What [`stamp_origin`] needs: the proxies whose `X-Forwarded-For` is believed, and the
+/// name of this process.
+#[derive(Debug, Clone, Default)]
+pub struct OriginStamp {
+    pub trusted_proxies: Vec<IpNet>,
+    pub replica: Option<String>,
+}
+
+impl OriginStamp {
+    /// The origin of a request with these extensions (the connection's peer) and headers.
+    fn resolve(&self, extensions: &Extensions, headers: &HeaderMap, request_id: Option<String>) -> Origin {
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Origin {
+            client_ip: peer.map(|peer| client_ip(peer, headers, &self.trusted_proxies)),
+            request_id,
+            replica: self.replica.clone(),
+        }
     }
 }
 
 /// Middleware for the whole application, pages and APIs: records the request's [`Origin`],
-/// its client's address as [`client_ip`] resolves it behind `trusted` proxies and a new
-/// request id, which the Graph API answers as `request-id` and audit records carry.
-pub async fn stamp_origin(State(trusted): State<Arc<Vec<IpNet>>>, mut request: Request, next: Next) -> Response {
+/// its client's address as [`client_ip`] resolves it behind trusted proxies, a new request
+/// id, which the Graph API answers as `request-id`, and the replica's name; audit records
+/// carry all three.
+pub async fn stamp_origin(State(stamp): State<Arc<OriginStamp>>, mut request: Request, next: Next) -> Response {
     let request_id = Some(uuid::Uuid::new_v4().to_string());
-    let origin = resolve(request.extensions(), request.headers(), &trusted, request_id);
+    let origin = stamp.resolve(request.extensions(), request.headers(), request_id);
     request.extensions_mut().insert(origin);
     next.run(request).await
-}
-
-/// The origin of a request with these extensions (the connection's peer) and headers.
-fn resolve(extensions: &Extensions, headers: &HeaderMap, trusted: &[IpNet], request_id: Option<String>) -> Origin {
-    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    Origin {
-        client_ip: peer.map(|peer| client_ip(peer, headers, trusted)),
-        request_id,
-    }
 }
 
 /// A trusted proxy setting: an address (`10.0.0.2`, `::1`) or a range (`10.0.0.0/8`).

@@ -3,6 +3,7 @@
 //! limited time. After it is used, the user signs in with the new password.
 
 use crate::WebState;
+use crate::client_ip::RequestOrigin;
 use crate::lang::{Tr, negotiate};
 use crate::page::{Chrome, domain_error, explain, render};
 use crate::session::{PRESESSION_COOKIE, csrf_matches, csrf_rejection, csrf_token};
@@ -85,6 +86,7 @@ async fn set(
     Path(secret): Path<String>,
     jar: CookieJar,
     headers: HeaderMap,
+    RequestOrigin(origin): RequestOrigin,
     Form(form): Form<SetPasswordForm>,
 ) -> Response {
     let t = Tr(negotiate(&jar, &headers, None));
@@ -98,7 +100,7 @@ async fn set(
     if form.new != form.confirm {
         return again(page, &state, &secret, t.get("password-mismatch")).await;
     }
-    match state.directory.redeem_password_link(&secret, &form.new).await {
+    match state.directory.redeem_password_link(&secret, &form.new, &origin).await {
         Ok(link) => {
             page.show(link);
             page.done = true;

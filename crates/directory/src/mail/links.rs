@@ -7,7 +7,7 @@ use super::notification::{Notification, PasswordLinkNotice};
 use super::outbox::OutboxMessage;
 use super::settings::{CredentialDelivery, MailSettings, mail_settings_in};
 use crate::audit::AuditAction;
-use crate::caller::{Caller, Permission};
+use crate::caller::{Caller, Origin, Permission};
 use crate::clock::Timestamp;
 use crate::directory::{Directory, Target, audit_event, tenant_in};
 use crate::error::{Code, Error};
@@ -202,8 +202,14 @@ impl Directory {
     }
 
     /// Sets the user's password through a link, once: clears the forced change, ends the
-    /// user's token sessions, uses up the link and audits it with the user as the actor.
-    pub async fn redeem_password_link(&self, secret: &str, new_password: &str) -> Result<PasswordLinkInfo, Error> {
+    /// user's token sessions, uses up the link and audits it with the user as the actor,
+    /// the request coming from `origin`.
+    pub async fn redeem_password_link(
+        &self,
+        secret: &str,
+        new_password: &str,
+        origin: &Origin,
+    ) -> Result<PasswordLinkInfo, Error> {
         let secret = LinkSecret::presented(secret);
         let (_, user) = usable_link(&mut *self.store.read().await?, &secret, self.now()).await?;
         let password = Password::parse(new_password, Some(user.upn.local()))?;
@@ -217,7 +223,7 @@ impl Directory {
         tx.set_password(user.id, &hash, false).await?;
         tx.revoke_tokens_of(user.id, now).await?;
         let mut event = audit_event(
-            &Caller::system(),
+            &Caller::system().with_origin(origin.clone()),
             now,
             AuditAction::RedeemPasswordLink,
             Target::new(user.id, &user.upn),

@@ -77,7 +77,7 @@ impl Directory {
     /// in two processes at once, purges and audits each user once: only the transaction
     /// whose `DELETE` removed a user writes its record.
     pub async fn purge_expired(&self) -> Result<PurgeReport, Error> {
-        let caller = Caller::system();
+        let caller = self.system_caller();
         let now = self.now();
         let tenant = tenant_in(&mut *self.store.read().await?).await?;
         let cutoff = now - tenant.retention.duration();

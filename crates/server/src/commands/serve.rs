@@ -70,7 +70,7 @@ async fn open_waiting(settings: &ServeSettings) -> Result<(OpenStore, Directory,
     let give_up = Instant::now() + settings.database_wait;
     let mut pause = FIRST_PAUSE;
     loop {
-        match open(&settings.init).await {
+        match open(&settings.init, &settings.replica).await {
             Err(error) if is_unavailable(&error) && Instant::now() + pause < give_up => {
                 tracing::warn!(
                     error = format!("{error:#}"),
@@ -89,9 +89,10 @@ async fn open_waiting(settings: &ServeSettings) -> Result<(OpenStore, Directory,
     }
 }
 
-async fn open(init: &InitSettings) -> Result<(OpenStore, Directory, Arc<DatabaseClock>)> {
+async fn open(init: &InitSettings, replica: &str) -> Result<(OpenStore, Directory, Arc<DatabaseClock>)> {
     let opened = storage::open_for_server(&init.database).await?;
     let (directory, clock) = crate::clock_sync::directory(opened.store.clone()).await?;
+    let directory = directory.with_replica(replica);
     match directory.initialize(&init.organization, init.domain.clone()).await {
         Ok(initialized) => print_sign_in(init, &initialized),
         Err(Error::AlreadyInitialized) => {}

@@ -116,6 +116,30 @@ impl AuditCounts {
     }
 }
 
+/// How many successful records of `action` each replica wrote, by their `replica`
+/// detail (`None`: records without one).
+pub(crate) async fn records_by_replica(store: &Arc<dyn Store>, action: AuditAction) -> HashMap<Option<String>, usize> {
+    let mut counts = HashMap::new();
+    for event in audit_events(store).await {
+        if event.action == action && event.outcome == AuditOutcome::Success {
+            *counts.entry(event.detail("replica").map(str::to_owned)).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Fails unless every successful record of `action` names one of `replicas`.
+pub(crate) async fn assert_recorded_by(store: &Arc<dyn Store>, action: AuditAction, replicas: &[&str]) {
+    let counts = records_by_replica(store, action).await;
+    println!("{action:?} records by replica: {counts:?}");
+    for name in counts.keys() {
+        assert!(
+            name.as_deref().is_some_and(|name| replicas.contains(&name)),
+            "{action:?} records naming {name:?}, not one of {replicas:?}: {counts:?}"
+        );
+    }
+}
+
 /// Every audit record on the chain, oldest first.
 pub(crate) async fn audit_events(store: &Arc<dyn Store>) -> Vec<AuditEvent> {
     let mut read = store.read().await.unwrap();

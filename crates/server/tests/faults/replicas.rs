@@ -6,7 +6,7 @@
 
 use crate::api::{Answer, Api};
 use crate::backend::Backend;
-use crate::inspect::{AuditCounts, State, assert_chain_verifies, bin_count, state_of, states_of};
+use crate::inspect::{AuditCounts, State, assert_chain_verifies, assert_recorded_by, bin_count, state_of, states_of};
 use crate::kill_purge::ExpiredBin;
 use crate::purge_boundary::Boundary;
 use crate::seed::{Seeded, Seeder};
@@ -67,6 +67,7 @@ async fn two_replicas_racing_bulk_restores_restore_and_audit_each_user_once() {
         }
     }
     assert_chain_verifies(&store).await;
+    assert_recorded_by(&store, AuditAction::RestoreUser, &["t03-a", "t03-b"]).await;
     drop(replicas);
     backend.clean_up().await;
 }
@@ -182,5 +183,6 @@ async fn two_replicas_and_a_third_joining_purge_each_expired_user_exactly_once()
     drop((replicas, third));
     bin.assert_purged_once(&store).await;
     boundary.assert_purged_when_due(&store, since).await;
+    assert_recorded_by(&store, AuditAction::HardDeleteUser, &["t11-a", "t11-b", "t11-c"]).await;
     backend.clean_up().await;
 }

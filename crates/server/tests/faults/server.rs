@@ -51,7 +51,7 @@ impl Server {
         let mut child = roster()
             .arg("serve")
             .args(storage)
-            .args(["--domain", DOMAIN, "--listen", "127.0.0.1:0"])
+            .args(["--domain", DOMAIN, "--listen", "127.0.0.1:0", "--replica-name", name])
             .args(["--purge-interval", purge_interval, "--mail-interval", "1h"])
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())

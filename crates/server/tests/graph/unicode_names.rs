@@ -2,11 +2,13 @@
 //! variants and Unicode look-alikes leave exactly one user. Case variants collide with a
 //! Graph `ObjectConflict`; look-alikes (fullwidth, Cyrillic, dotless ı, Kelvin sign,
 //! decomposed accents, zero-width joiners, right-to-left marks) are refused as invalid,
-//! so no second account can pass for the first.
+//! so no second account can pass for the first. The same table as e-mail addresses
+//! (`mail`, which reserves an SMTP proxy address) on create and on `PATCH`: variants of a
+//! held address collide, look-alikes are refused, and nothing changes.
 
 use crate::support::{TestApp, new_user};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Case variants of `kate.adele@contoso.com`, which must collide.
 fn case_variants() -> Vec<String> {
@@ -94,4 +96,76 @@ async fn fifty_concurrent_creates_of_one_name_in_variants_leave_exactly_one_user
         .get_eventual("/users?$filter=startsWith(userPrincipalName,'kate')&$count=true")
         .await;
     assert_eq!(reply.json()["@odata.count"], 1, "{}", reply.text);
+}
+
+/// Each variant of Kate's address, paired with whether it must collide (a case variant)
+/// rather than be refused (a look-alike).
+fn address_variants() -> Vec<(bool, String)> {
+    let cases = case_variants().into_iter().map(|v| (true, v));
+    cases.chain(look_alikes().into_iter().map(|v| (false, v))).collect()
+}
+
+/// Fails unless `reply` is Graph's 400 and, exactly when `collides`, an `ObjectConflict`
+/// on the proxy addresses.
+fn assert_refused(collides: bool, address: &str, status: StatusCode, text: &str) {
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{address:?}: {text}");
+    let body: Value = serde_json::from_str(text).unwrap();
+    let conflict = body["error"]["details"][0]["code"] == "ObjectConflict";
+    assert_eq!(conflict, collides, "{address:?} got {body}");
+    if collides {
+        assert_eq!(body["error"]["details"][0]["target"], "proxyAddresses", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn fifty_concurrent_creates_with_variants_of_a_held_address_create_no_one() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let mut kate = new_user("kate@contoso.com");
+    kate["mail"] = json!("kate.adele@contoso.com");
+    assert_eq!(app.post("/users", kate).await.status, StatusCode::CREATED);
+    let variants = address_variants();
+    assert_eq!(variants.len(), 50);
+    let mut tasks = Vec::new();
+    for (n, (collides, address)) in variants.into_iter().enumerate() {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut body = new_user(&format!("other{n}@contoso.com"));
+            body["mail"] = json!(address);
+            let reply = app.post("/users", body).await;
+            (collides, address, reply.status, reply.text)
+        }));
+    }
+    for task in tasks {
+        let (collides, address, status, text) = task.await.unwrap();
+        assert_refused(collides, &address, status, &text);
+    }
+    let reply = app
+        .get_eventual("/users?$filter=startsWith(userPrincipalName,'other')&$count=true")
+        .await;
+    assert_eq!(reply.json()["@odata.count"], 0, "{}", reply.text);
+}
+
+#[tokio::test]
+async fn patching_a_variant_of_a_held_address_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let mut kate = new_user("kate@contoso.com");
+    kate["mail"] = json!("kate.adele@contoso.com");
+    assert_eq!(app.post("/users", kate).await.status, StatusCode::CREATED);
+    let mut lee = new_user("lee@contoso.com");
+    lee["mail"] = json!("lee@contoso.com");
+    assert_eq!(app.post("/users", lee).await.status, StatusCode::CREATED);
+    let before = app
+        .get("/users/lee@contoso.com?$select=mail,proxyAddresses")
+        .await
+        .json();
+    for (collides, address) in address_variants() {
+        let reply = app.patch("/users/lee@contoso.com", json!({ "mail": address })).await;
+        assert_refused(collides, &address, reply.status, &reply.text);
+    }
+    let after = app
+        .get("/users/lee@contoso.com?$select=mail,proxyAddresses")
+        .await
+        .json();
+    assert_eq!(after, before);
+    assert_eq!(after["mail"], "lee@contoso.com");
 }

@@ -249,7 +249,10 @@ pub async fn a_password_link_works_once_and_expires(db: TestDb) {
         (info.user, info.expires_at),
         (adele.id, fx.directory.now() + PASSWORD_LINK_LIFETIME)
     );
-    let weak = fx.directory.redeem_password_link(link.secret.expose(), "short").await;
+    let weak = fx
+        .directory
+        .redeem_password_link(link.secret.expose(), "short", &Default::default())
+        .await;
     assert!(matches!(
         weak,
         Err(Error::Invalid {
@@ -260,7 +263,7 @@ pub async fn a_password_link_works_once_and_expires(db: TestDb) {
 
     let new_password = "correct horse battery staple";
     fx.directory
-        .redeem_password_link(link.secret.expose(), new_password)
+        .redeem_password_link(link.secret.expose(), new_password, &Default::default())
         .await
         .unwrap();
     assert!(
@@ -271,7 +274,7 @@ pub async fn a_password_link_works_once_and_expires(db: TestDb) {
     );
     let again = fx
         .directory
-        .redeem_password_link(link.secret.expose(), "another fine passphrase")
+        .redeem_password_link(link.secret.expose(), "another fine passphrase", &Default::default())
         .await;
     assert!(matches!(&again, Err(e) if e.code() == Code::PasswordLinkInvalid));
     assert!(fx.directory.password_link(link.secret.expose()).await.is_err());
@@ -292,7 +295,7 @@ pub async fn a_password_link_works_once_and_expires(db: TestDb) {
     fx.clock.advance(Duration::seconds(1));
     let late = fx
         .directory
-        .redeem_password_link(expiring.secret.expose(), "another fine passphrase")
+        .redeem_password_link(expiring.secret.expose(), "another fine passphrase", &Default::default())
         .await;
     assert!(matches!(&late, Err(e) if e.code() == Code::PasswordLinkInvalid));
     assert!(fx.directory.password_link("rpl_made_up").await.is_err());

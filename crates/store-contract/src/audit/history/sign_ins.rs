@@ -97,14 +97,14 @@ async fn links(fx: &Fixture, ledger: &mut Ledger, people: &People) {
     ledger.done(A::IssuePasswordLink, SYSTEM, carol);
     ledger.secret(link.secret.expose());
     ledger.check(fx, "issue a set-password link").await;
-    d.redeem_password_link(link.secret.expose(), CAROL_VIA_LINK)
+    d.redeem_password_link(link.secret.expose(), CAROL_VIA_LINK, &Default::default())
         .await
         .unwrap();
     ledger.done(A::RedeemPasswordLink, carol, carol);
     ledger.secret(CAROL_VIA_LINK);
     ledger.check(fx, "redeem the link").await;
     let again = d
-        .redeem_password_link(link.secret.expose(), "yet another passphrase")
+        .redeem_password_link(link.secret.expose(), "yet another passphrase", &Default::default())
         .await;
     assert!(again.is_err());
     ledger.check(fx, "a used link is refused").await;
