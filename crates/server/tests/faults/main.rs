@@ -25,6 +25,7 @@ mod partition;
 mod partition_in_flight;
 mod pg_cluster;
 mod pg_outage;
+mod pitr;
 #[path = "../common/process.rs"]
 mod process;
 mod purge_boundary;

@@ -1,11 +1,14 @@
 //! A private PostgreSQL cluster that a test may stop and start at will (the shared test
 //! server is never stopped): `initdb` and `pg_ctl` from `/usr/lib/postgresql/*/bin`, run
 //! as the `postgres` OS user with `runuser`, in a temporary directory, on a free port.
-//! Stopped (immediately) on drop.
+//! Stopped (immediately) on drop. For point-in-time recovery a cluster may archive its WAL,
+//! be copied with `pg_basebackup`, and the copy replay the archive up to a restore point.
 
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub(crate) struct PgCluster {
@@ -40,6 +43,30 @@ fn free_port() -> u16 {
 impl PgCluster {
     /// Creates and starts a cluster; the test must run as root (to act as `postgres`).
     pub(crate) fn start() -> PgCluster {
+        let cluster = PgCluster::empty();
+        cluster.init();
+        cluster.up();
+        cluster
+    }
+
+    /// Like [`PgCluster::start`], with `archive_mode=on`: every finished WAL segment is
+    /// copied into [`PgCluster::archive`].
+    pub(crate) fn start_archiving() -> PgCluster {
+        let cluster = PgCluster::empty();
+        cluster.init();
+        let archive = cluster.archive().display().to_string();
+        cluster.run_as_postgres(Path::new("mkdir"), &[&archive]);
+        cluster.add_settings(&[
+            "wal_level = replica".into(),
+            "archive_mode = on".into(),
+            format!("archive_command = 'test ! -f {archive}/%f && cp %p {archive}/%f'"),
+        ]);
+        cluster.up();
+        cluster
+    }
+
+    /// A directory owned by `postgres` and a free port; no data directory yet.
+    fn empty() -> PgCluster {
         assert!(
             crate::support::is_root(),
             "this test starts its own PostgreSQL cluster as the postgres OS user and must run as root"
@@ -51,15 +78,101 @@ impl PgCluster {
             chown.is_ok_and(|s| s.success()),
             "chown the cluster directory to postgres"
         );
-        let cluster = PgCluster {
+        PgCluster {
             bin: bin_dir(),
             dir,
             port: free_port(),
-        };
-        let data = cluster.data().display().to_string();
-        cluster.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"]);
-        cluster.up();
-        cluster
+        }
+    }
+
+    fn init(&self) {
+        let data = self.data().display().to_string();
+        self.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+    }
+
+    /// Where [`PgCluster::start_archiving`] archives WAL segments.
+    pub(crate) fn archive(&self) -> PathBuf {
+        self.dir.path().join("archive")
+    }
+
+    /// Appends settings to `postgresql.conf` (a later line wins over an earlier one).
+    fn add_settings(&self, lines: &[String]) {
+        let path = self.data().join("postgresql.conf");
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("postgresql.conf");
+        for line in lines {
+            writeln!(file, "{line}").expect("postgresql.conf is writable");
+        }
+    }
+
+    /// `pg_basebackup` of this running cluster (plain format, with the WAL it needs
+    /// streamed along) into a new cluster directory, which is not started.
+    pub(crate) fn base_backup(&self) -> PgCluster {
+        let copy = PgCluster::empty();
+        let (data, port) = (copy.data().display().to_string(), self.port.to_string());
+        let connect = ["-h", "127.0.0.1", "-p", &port, "-U", "postgres"];
+        let copy_to = ["-D", &data, "-X", "stream", "--checkpoint", "fast", "--no-sync"];
+        self.run("pg_basebackup", &[&connect[..], &copy_to[..]].concat());
+        copy
+    }
+
+    /// Starts a [`PgCluster::base_backup`] copy with `recovery.signal`: it replays the WAL
+    /// that `source` archived up to the restore point `name`, then is promoted. Returns
+    /// once it accepts writes.
+    pub(crate) fn recover_to(&self, source: &PgCluster, name: &str) {
+        self.add_settings(&[
+            "archive_mode = off".into(),
+            format!("restore_command = 'cp {}/%f %p'", source.archive().display()),
+            format!("recovery_target_name = '{name}'"),
+            "recovery_target_action = 'promote'".into(),
+        ]);
+        let signal = self.data().join("recovery.signal").display().to_string();
+        self.run_as_postgres(Path::new("touch"), &[&signal]);
+        self.up();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.sql("SELECT pg_is_in_recovery()") != "f" {
+            assert!(
+                Instant::now() < deadline,
+                "the recovered cluster was not promoted within 60 s; its log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let log = self.log();
+        assert!(
+            log.contains(&format!("recovery stopping at restore point \"{name}\"")),
+            "the recovery stopped at the restore point; its log:\n{log}"
+        );
+    }
+
+    /// Switches to a new WAL segment and waits until the finished one is archived, so
+    /// that everything written so far can be replayed from the archive.
+    pub(crate) fn archive_current_wal(&self) {
+        let segment = self.sql("SELECT pg_walfile_name(pg_switch_wal())");
+        let archived = format!("SELECT coalesce(last_archived_wal >= '{segment}', false) FROM pg_stat_archiver");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.sql(&archived) != "t" {
+            assert!(
+                Instant::now() < deadline,
+                "WAL segment {segment} was not archived within 60 s; the log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Runs one statement with `psql` and returns its unaligned output.
+    fn sql(&self, statement: &str) -> String {
+        let port = self.port.to_string();
+        let args = ["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-qAtc", statement];
+        self.run("psql", &args).trim().to_owned()
+    }
+
+    /// The server's log so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
     fn data(&self) -> PathBuf {
@@ -92,20 +205,27 @@ impl PgCluster {
         self.run("pg_ctl", &["-D", &data, "-m", "immediate", "-w", "stop"]);
     }
 
-    fn run(&self, program: &str, args: &[&str]) {
+    /// Runs one of PostgreSQL's programs as `postgres`; returns its standard output.
+    fn run(&self, program: &str, args: &[&str]) -> String {
+        self.run_as_postgres(&self.bin.join(program), args)
+    }
+
+    fn run_as_postgres(&self, program: &Path, args: &[&str]) -> String {
         let output = Command::new("runuser")
             .args(["-u", "postgres", "--"])
-            .arg(self.bin.join(program))
+            .arg(program)
             .args(args)
             .current_dir(self.dir.path())
             .output()
             .expect("runuser runs");
         assert!(
             output.status.success(),
-            "{program} {args:?} failed: {}{}",
+            "{} {args:?} failed: {}{}",
+            program.display(),
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
+        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 }
 
