@@ -43,6 +43,39 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let server = Server::start("pitr-source", &backend.serve_args(), "1h");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     let load = Load::default();
+    let (copy, point) = load_across_a_restore_point(&source, &api, &load).await;
+    let deletion_times = deletion_times(&api, &load, &point).await;
+    server.kill();
+    tokio::task::block_in_place(|| {
+        source.archive_current_wal();
+        source.stop_immediately();
+        let started = Instant::now();
+        copy.recover_to(&source, RESTORE_POINT);
+        println!("recovered to the restore point and promoted in {:?}", started.elapsed());
+    });
+
+    let restored = Backend::postgres_at(&copy.url(), SCHEMA);
+    let store = restored.open().await;
+    seed.assert_kept(&store).await;
+    assert_audit_verify_passes(&restored.serve_args());
+    let server = Server::start("pitr-restored", &restored.serve_args(), "1s");
+    let api = Api::new(&server.base, &token, ANSWER_BOUND);
+    seed.restore_one_and_purge_the_expired(&api, &store).await;
+    load.check(&api, &point).await;
+    for (id, deleted_at) in &deletion_times {
+        let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(
+            &answer.body["deletedDateTime"], deleted_at,
+            "the purge deadline is kept"
+        );
+    }
+    server.kill();
+}
+
+/// Writers run while `pg_basebackup` copies the source, then until the restore point is
+/// set, then a little longer; returns the copy and the restore point once they stopped.
+async fn load_across_a_restore_point(source: &PgCluster, api: &Api, load: &Load) -> (PgCluster, RestorePoint) {
     let writers: Vec<_> = (0..WRITERS)
         .map(|k| tokio::spawn(load.clone().write(api.clone(), k)))
         .collect();
@@ -62,41 +95,7 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     for writer in writers {
         writer.await.unwrap();
     }
-    let deletion_times = deletion_times(&api, &load, &point).await;
-    server.kill();
-    tokio::task::block_in_place(|| {
-        source.archive_current_wal();
-        source.stop_immediately();
-        let started = Instant::now();
-        copy.recover_to(&source, RESTORE_POINT);
-        println!("recovered to the restore point and promoted in {:?}", started.elapsed());
-    });
-
-    let restored = Backend::postgres_at(&copy.url(), SCHEMA);
-    let store = restored.open().await;
-    seed.assert_kept(&store).await;
-    assert_audit_verify_passes(&restored.serve_args());
-    shorten_retention(&store).await;
-    let in_bin = bin_count(&store).await;
-    let server = Server::start("pitr-restored", &restored.serve_args(), "1s");
-    let api = Api::new(&server.base, &token, ANSWER_BOUND);
-    seed.restore_one(&api, &store).await;
-    let purged_to = in_bin - seed.bin.expired.len() as u64 - 1;
-    let deadline = Deadline::after(Duration::from_secs(60), "the restored server's purge job");
-    while bin_count(&store).await > purged_to {
-        deadline.tick().await;
-    }
-    seed.bin.assert_purged_once(&store).await;
-    load.check(&api, &point).await;
-    for (id, deleted_at) in &deletion_times {
-        let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-        assert_eq!(
-            &answer.body["deletedDateTime"], deleted_at,
-            "the purge deadline is kept"
-        );
-    }
-    server.kill();
+    (copy, point)
 }
 
 /// What was seeded before the load: live users, users deleted two hours ago (expired once
@@ -136,8 +135,11 @@ impl Seed {
         }
     }
 
-    /// Restores one seeded user through Graph; it comes back whole.
-    async fn restore_one(&self, api: &Api, store: &Arc<dyn Store>) {
+    /// Restores one seeded user through Graph (it comes back whole), shortens the
+    /// retention to an hour, and waits for the server's purge job: the users deleted two
+    /// hours ago are purged once each, nothing else is.
+    async fn restore_one_and_purge_the_expired(&self, api: &Api, store: &Arc<dyn Store>) {
+        let in_bin = bin_count(store).await;
         let user = &self.keep[0];
         let path = format!("/v1.0/directory/deletedItems/{}/restore", user.id.as_uuid());
         let answer = api.send(Method::POST, &path, None).await.unwrap();
@@ -148,6 +150,13 @@ impl Seed {
             answer.body
         );
         assert_eq!(state_of(store, user).await, Stored::Active);
+        shorten_retention(store).await;
+        let purged_to = in_bin - self.bin.expired.len() as u64 - 1;
+        let deadline = Deadline::after(Duration::from_secs(60), "the restored server's purge job");
+        while bin_count(store).await > purged_to {
+            deadline.tick().await;
+        }
+        self.bin.assert_purged_once(store).await;
     }
 }
 
