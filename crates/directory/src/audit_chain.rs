@@ -179,20 +179,24 @@ pub struct ChainReport {
 pub struct ChainWalk {
     last: ChainHead,
     verified: u64,
-    checkpoint: Option<ChainHead>,
-    checkpoint_seen: bool,
+    /// Checkpoints kept elsewhere that the walk has not reached yet, latest first.
+    checkpoints: Vec<ChainHead>,
 }
 
 impl ChainWalk {
-    /// A walk from the start, optionally also checking a checkpoint kept elsewhere.
-    pub fn new(checkpoint: Option<ChainHead>) -> Self {
-        let checkpoint_seen = checkpoint.as_ref().is_none_or(|c| c.seq == 0 && c.hash == GENESIS);
-        ChainWalk {
+    /// A walk from the start, also checking the checkpoints kept elsewhere, if any: the
+    /// chain must hold each of them.
+    pub fn new(checkpoints: impl IntoIterator<Item = ChainHead>) -> Self {
+        let mut checkpoints: Vec<ChainHead> = checkpoints.into_iter().collect();
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.seq));
+        let mut walk = ChainWalk {
             last: ChainHead::empty(),
             verified: 0,
-            checkpoint,
-            checkpoint_seen,
-        }
+            checkpoints,
+        };
+        // The empty chain holds the genesis checkpoint; a mismatch shows at `finish`.
+        walk.checkpoints.retain(|c| *c != ChainHead::empty());
+        walk
     }
 
     pub fn verified(&self) -> u64 {
@@ -225,13 +229,10 @@ impl ChainWalk {
                 id: record.id,
             });
         }
-        if let Some(checkpoint) = self.checkpoint.as_ref().filter(|c| c.seq == record.seq) {
-            if checkpoint.hash != record.hash {
-                return Err(ChainBreak::CheckpointMismatch {
-                    checkpoint: checkpoint.clone(),
-                });
+        while let Some(checkpoint) = self.checkpoints.pop_if(|c| c.seq <= record.seq) {
+            if checkpoint.seq != record.seq || checkpoint.hash != record.hash {
+                return Err(ChainBreak::CheckpointMismatch { checkpoint });
             }
-            self.checkpoint_seen = true;
         }
         self.last = ChainHead {
             seq: record.seq,
@@ -242,10 +243,10 @@ impl ChainWalk {
     }
 
     /// Checks the end of the chain against its stored head, records outside the chain and
-    /// the checkpoint.
+    /// the checkpoints.
     pub fn finish(&self, head: &ChainHead, unchained: u64) -> Result<(), ChainBreak> {
-        if !self.checkpoint_seen {
-            let checkpoint = self.checkpoint.clone().unwrap_or_else(ChainHead::empty);
+        if let Some(checkpoint) = self.checkpoints.last() {
+            let checkpoint = checkpoint.clone();
             return Err(ChainBreak::CheckpointMismatch { checkpoint });
         }
         if self.last.seq < head.seq {
@@ -275,16 +276,17 @@ impl Directory {
     }
 
     /// Walks the whole audit chain in order, in one snapshot, and reports the first broken
-    /// link. `checkpoint` is a head recorded earlier outside the database, if any.
+    /// link. `checkpoints` are heads recorded earlier outside the database, if any (an
+    /// `Option` or a list).
     pub async fn verify_audit_chain(
         &self,
         caller: &Caller,
-        checkpoint: Option<ChainHead>,
+        checkpoints: impl IntoIterator<Item = ChainHead>,
     ) -> Result<ChainReport, Error> {
         caller.authorize(Permission::ReadAudit)?;
         let mut read = self.store.read().await?;
         let head = read.audit_chain_head().await?;
-        let mut walk = ChainWalk::new(checkpoint);
+        let mut walk = ChainWalk::new(checkpoints);
         let mut after = 0;
         loop {
             let page = read.audit_chain_page(after, PAGE).await?;

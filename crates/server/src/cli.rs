@@ -234,6 +234,14 @@ pub struct AuditVerifyArgs {
     /// A checkpoint (`SEQ:HASH`) printed by an earlier run: the chain must still hold it.
     #[arg(long)]
     pub checkpoint: Option<String>,
+    /// A checkpoint file written by `serve --audit-checkpoint-file`: the chain must hold
+    /// every line of it.
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint_file: Option<PathBuf>,
+    /// The server's public key (`ed25519:…`, or the `.pub` file beside its key): every
+    /// line of the checkpoint file must carry a signature by it.
+    #[arg(long, value_name = "KEY", requires = "checkpoint_file")]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -385,6 +393,10 @@ pub struct ServeArgs {
     /// disk or machine) [default: the log only].
     #[arg(long, env = "ROSTER_AUDIT_CHECKPOINT_FILE")]
     pub audit_checkpoint_file: Option<PathBuf>,
+    /// Sign each checkpoint with this Ed25519 key file, created on first start (mode 0600)
+    /// with its public key beside it as <file>.pub [default: unsigned].
+    #[arg(long, env = "ROSTER_AUDIT_CHECKPOINT_KEY")]
+    pub audit_checkpoint_key: Option<PathBuf>,
     /// A name for this server, which its audit records carry as `replica` so that servers
     /// sharing one database can be told apart [default: <host name>:<port>].
     #[arg(long, env = "ROSTER_REPLICA_NAME")]

@@ -13,6 +13,7 @@
 //! - [`remote`]: `login`, `logout`, `users …` and `deleted …`, which talk to a running
 //!   server over HTTP (Graph and Roster's bulk restore), as any client does.
 
+pub mod checkpoint_file;
 pub mod checkpoint_job;
 pub mod cli;
 pub mod clock_sync;

@@ -30,6 +30,7 @@ struct ConfigFile {
     database_wait: Option<String>,
     audit_checkpoint_interval: Option<String>,
     audit_checkpoint_file: Option<PathBuf>,
+    audit_checkpoint_key: Option<PathBuf>,
     replica_name: Option<String>,
     smtp: Option<SmtpFile>,
 }
@@ -169,6 +170,7 @@ fn audit_checkpoints(args: &ServeArgs, file: &ConfigFile) -> Result<crate::check
             .audit_checkpoint_file
             .clone()
             .or(file.audit_checkpoint_file.clone()),
+        key: args.audit_checkpoint_key.clone().or(file.audit_checkpoint_key.clone()),
     })
 }
 

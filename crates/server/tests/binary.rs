@@ -197,6 +197,56 @@ fn serve_exports_audit_checkpoints_that_audit_verify_accepts() {
     }
 }
 
+#[test]
+fn signed_checkpoints_verify_with_the_public_key_and_a_forged_line_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir_arg(&dir.path().join("data"));
+    let (exported, key) = (dir.path().join("checkpoints.log"), dir.path().join("audit.key"));
+    let (exported_arg, key_arg) = (dir_arg(&exported), dir_arg(&key));
+    let args = ["--data-dir", &data, "--audit-checkpoint-interval", "1s"];
+    let signed = [
+        "--audit-checkpoint-file",
+        &exported_arg,
+        "--audit-checkpoint-key",
+        &key_arg,
+    ];
+    let (server, _) = Server::start(&[&args[..], &signed[..]].concat());
+    wait_for_lines(&exported, 1);
+    let token = roster(&["token", "issue", "--data-dir", &data, "--role", "Global Reader"]);
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let lines = wait_for_lines(&exported, 2);
+    assert!(server.terminate().success());
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.split(' ').nth(2).is_some_and(|s| s.starts_with("ed25519:")))
+    );
+    let public = dir_arg(&key.with_extension("key.pub"));
+    let verify = |file: &Path, key: &str| {
+        let file = dir_arg(file);
+        let flags = ["--checkpoint-file", &file, "--public-key", key];
+        roster(&[&["audit", "verify", "--data-dir", &data][..], &flags[..]].concat())
+    };
+    let verified = verify(&exported, &public);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("every signature valid"),
+        "{}",
+        text(&verified.stdout)
+    );
+
+    // A line edited to claim a shorter chain, and a key that did not sign the file.
+    let forged = dir.path().join("forged.log");
+    let (seq, rest) = lines[1].split_once(' ').unwrap().1.split_once(':').unwrap();
+    let edited = lines[1].replacen(&format!(" {seq}:{rest}"), &format!(" 1:{rest}"), 1);
+    std::fs::write(&forged, format!("{}\n{edited}\n", lines[0])).unwrap();
+    let refused = verify(&forged, &public);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("line 2"), "{}", text(&refused.stderr));
+    let other_key = "ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert!(!verify(&exported, other_key).status.success());
+}
+
 /// The file's lines once it has at least `count` (waiting at most 30 s).
 fn wait_for_lines(path: &Path, count: usize) -> Vec<String> {
     let until = std::time::Instant::now() + Duration::from_secs(30);

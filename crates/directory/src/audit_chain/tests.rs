@@ -42,7 +42,11 @@ fn head_of(records: &[ChainedRecord]) -> ChainHead {
     })
 }
 
-fn walk(records: &[ChainedRecord], head: &ChainHead, checkpoint: Option<ChainHead>) -> Result<u64, ChainBreak> {
+fn walk(
+    records: &[ChainedRecord],
+    head: &ChainHead,
+    checkpoint: impl IntoIterator<Item = ChainHead>,
+) -> Result<u64, ChainBreak> {
     let mut walk = ChainWalk::new(checkpoint);
     for record in records {
         walk.step(record)?;
@@ -198,6 +202,60 @@ fn a_truncated_tail_shows_against_head_and_checkpoint() {
     assert_eq!(
         walk(truncated, &head_of(truncated), checkpoint),
         Err(ChainBreak::CheckpointMismatch { checkpoint: head })
+    );
+}
+
+#[test]
+fn every_checkpoint_of_a_file_must_be_held_whatever_their_order() {
+    let records = chain(6);
+    let head = head_of(&records);
+    let at = |seq: usize| ChainHead {
+        seq: seq as i64,
+        hash: records[seq - 1].hash.clone(),
+    };
+    let held = vec![at(4), ChainHead::empty(), at(2), at(2), at(6)];
+    assert_eq!(walk(&records, &head, held.clone()), Ok(6));
+    // A rewrite between two checkpoints: the later ones still match a rebuilt chain,
+    // the earlier one does not.
+    let forged = ChainHead {
+        seq: 2,
+        hash: records[0].hash.clone(),
+    };
+    let mut checkpoints = held;
+    checkpoints.push(forged.clone());
+    assert_eq!(
+        walk(&records, &head, checkpoints),
+        Err(ChainBreak::CheckpointMismatch { checkpoint: forged })
+    );
+    // A checkpoint past the end, or a genesis that is not the genesis, is not held.
+    assert_eq!(
+        walk(
+            &records,
+            &head,
+            [
+                at(2),
+                ChainHead {
+                    seq: 7,
+                    hash: head.hash.clone()
+                }
+            ]
+        ),
+        Err(ChainBreak::CheckpointMismatch {
+            checkpoint: ChainHead {
+                seq: 7,
+                hash: head.hash.clone()
+            }
+        })
+    );
+    let not_genesis = ChainHead {
+        seq: 0,
+        hash: head.hash.clone(),
+    };
+    assert_eq!(
+        walk(&records, &head, [not_genesis.clone()]),
+        Err(ChainBreak::CheckpointMismatch {
+            checkpoint: not_genesis
+        })
     );
 }
 

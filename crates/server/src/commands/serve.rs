@@ -36,7 +36,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let clock_sync = tokio::spawn(crate::clock_sync::run(clock, opened.store.clone(), stopped.clone()));
     let checkpoints = tokio::spawn(crate::checkpoint_job::run(
         directory.clone(),
-        settings.audit_checkpoints.clone(),
+        crate::checkpoint_job::Exporter::open(settings.audit_checkpoints.clone())?,
         stopped.clone(),
     ));
     let mail = tokio::spawn(mail_job::run(mail_job(&directory, &settings.mail).await?, stopped));
