@@ -17,6 +17,8 @@ pub enum Kind {
     Forbidden,
     Unauthenticated,
     Unavailable,
+    /// Too many attempts from one place: retry after a while (HTTP 429).
+    Throttled,
     Internal,
 }
 
@@ -77,6 +79,8 @@ codes! {
         "No valid credentials were presented, or they expired or were revoked.";
     AccountLocked => "account_locked", Unauthenticated,
         "Too many failed sign-ins: sign-in with a password is locked for a while.";
+    AddressThrottled => "address_throttled", Throttled,
+        "Too many failed sign-ins from this network address: password sign-in from it is paused for a while.";
     NotInitialized => "not_initialized", Unavailable,
         "The directory has no tenant yet; run `roster init` or start `roster serve` once.";
     AlreadyInitialized => "already_initialized", Conflict,
@@ -126,6 +130,8 @@ pub enum Error {
     Unauthenticated,
     #[error("sign-in is locked until {until}")]
     Locked { until: crate::clock::Timestamp },
+    #[error("sign-in from this address is paused until {until}")]
+    AddressThrottled { until: crate::clock::Timestamp },
     #[error("the directory is not initialised")]
     NotInitialized,
     #[error("the directory is already initialised")]
@@ -145,6 +151,7 @@ impl Error {
             Error::Forbidden { .. } => Code::Forbidden,
             Error::Unauthenticated => Code::Unauthenticated,
             Error::Locked { .. } => Code::AccountLocked,
+            Error::AddressThrottled { .. } => Code::AddressThrottled,
             Error::NotInitialized => Code::NotInitialized,
             Error::AlreadyInitialized => Code::AlreadyInitialized,
             Error::Store(StoreError::Unavailable(_)) => Code::Unavailable,

@@ -139,6 +139,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Kind::Forbidden => StatusCode::FORBIDDEN,
         Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
         Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Kind::Throttled => StatusCode::TOO_MANY_REQUESTS,
         Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

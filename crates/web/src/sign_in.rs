@@ -134,6 +134,10 @@ async fn sign_in(
             };
             (StatusCode::UNAUTHORIZED, jar, render(&page)).into_response()
         }
+        Err(Error::AddressThrottled { until }) => {
+            let seconds = (until - state.directory.now()).whole_seconds().max(1);
+            too_many_attempts(t, seconds.unsigned_abs())
+        }
         Err(error) => domain_error(t, &error),
     }
 }

@@ -1,6 +1,7 @@
 //! Users: the Graph user properties that matter for the lifecycle, and the use cases that
 //! create, read, change and delete active users.
 
+pub mod address_limit;
 pub(crate) mod manage;
 pub mod sign_in;
 

@@ -7,9 +7,11 @@
 //! before its password is checked, so a burst of parallel guesses gets no more checks
 //! than the threshold allows; a right password clears the count. A session is a user token
 //! named [`SESSION_TOKEN_NAME`]; like every user token it dies when the user is deleted or
-//! disabled, and a restore does not revive it (the user signs in again).
+//! disabled, and a restore does not revive it (the user signs in again). Failures are
+//! also counted per client address ([`super::address_limit`]), against password spraying.
 
 use super::User;
+use super::address_limit::{self, AddressReservation};
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::caller::{Caller, Origin, Principal};
 use crate::clock::Timestamp;
@@ -77,14 +79,19 @@ pub struct SignInFailures {
 }
 
 impl SignInFailures {
-    /// The record after one more failure at `now`.
-    fn after_failure(previous: Option<SignInFailures>, key: &str, now: Timestamp) -> SignInFailures {
+    /// The record after one more failure at `now`; `threshold` failures lock it.
+    pub(crate) fn after_failure(
+        previous: Option<SignInFailures>,
+        key: &str,
+        now: Timestamp,
+        threshold: u32,
+    ) -> SignInFailures {
         let current = previous.filter(|p| now < p.first_failure_at + FAILURE_WINDOW && p.locked_until.is_none());
         let (failures, first_failure_at) = match current {
             Some(p) => (p.failures + 1, p.first_failure_at),
             None => (1, now),
         };
-        let locked_until = (failures >= LOCKOUT_THRESHOLD).then_some(now + LOCKOUT_DURATION);
+        let locked_until = (failures >= threshold).then_some(now + LOCKOUT_DURATION);
         SignInFailures {
             key: key.to_owned(),
             failures,
@@ -93,7 +100,7 @@ impl SignInFailures {
         }
     }
 
-    fn locked_at(&self, now: Timestamp) -> Option<Timestamp> {
+    pub(crate) fn locked_at(&self, now: Timestamp) -> Option<Timestamp> {
         self.locked_until.filter(|until| now < *until)
     }
 }
@@ -113,9 +120,19 @@ pub struct Session {
     pub user: User,
 }
 
-/// The comparison key of a sign-in name as typed.
-fn sign_in_key(name: &str) -> String {
-    name.trim().chars().take(256).collect::<String>().to_lowercase()
+/// The comparison key of a sign-in name as typed (no control characters: those keys are
+/// the address limit's).
+pub(crate) fn sign_in_key(name: &str) -> String {
+    let name = name.trim().chars().filter(|c| !c.is_control()).take(256);
+    name.collect::<String>().to_lowercase()
+}
+
+/// What an attempt reserved before its password was checked: when a failure locks the
+/// name, and its address's reservation.
+#[derive(Debug)]
+struct Reserved {
+    locks_name_at: Option<Timestamp>,
+    address: Option<AddressReservation>,
 }
 
 fn decoy_hash() -> &'static PasswordHash {
@@ -168,10 +185,10 @@ impl Directory {
     ) -> Result<SignedIn, Error> {
         let policy = policy.into();
         let key = sign_in_key(name);
-        let locks_at_failure = self.reserve_attempt(&key, origin).await?;
+        let reserved = self.reserve_attempt(&key, origin).await?;
         match self.check_password(name, password).await {
-            Ok(user) => self.open_session(&key, user, policy, origin).await,
-            Err(Error::Unauthenticated) => Err(self.record_failure(&key, locks_at_failure, origin).await),
+            Ok(user) => self.open_session(&key, &reserved, user, policy, origin).await,
+            Err(Error::Unauthenticated) => Err(self.record_failure(&key, &reserved, origin).await),
             Err(other) => Err(other),
         }
     }
@@ -179,26 +196,44 @@ impl Directory {
     /// Counts the attempt as a failure before its password is checked, in one write
     /// transaction, so that parallel attempts cannot outrun the lockout: once the
     /// threshold is reserved, later attempts are refused unchecked. A right password
-    /// clears the count again. Returns when this attempt, if wrong, locks the name.
-    async fn reserve_attempt(&self, key: &str, origin: &Origin) -> Result<Option<Timestamp>, Error> {
+    /// clears the count again. The address is counted first, the same way; the attempt
+    /// that reaches its threshold records the pause once it has failed (a right password
+    /// gives the reservation back and lifts the pause again).
+    async fn reserve_attempt(&self, key: &str, origin: &Origin) -> Result<Reserved, Error> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
+        let address = match address_limit::reserve(&mut *tx, origin.client_ip, now).await {
+            Err(refused @ Error::AddressThrottled { .. }) => {
+                tx.append_audit(&sign_in_failure_event(key, now, "addressThrottled", origin))
+                    .await?;
+                tx.commit().await?;
+                return Err(refused);
+            }
+            reserved => reserved?,
+        };
         let previous = tx.lock_sign_in_failures(key).await?;
         if let Some(until) = previous.as_ref().and_then(|f| f.locked_at(now)) {
             tx.append_audit(&sign_in_failure_event(key, now, "locked", origin))
                 .await?;
+            if let Some(pause) = address_pause_event(key, address.as_ref(), now, origin) {
+                tx.append_audit(&pause).await?;
+            }
             tx.commit().await?;
             return Err(Error::Locked { until });
         }
-        let record = SignInFailures::after_failure(previous, key, now);
+        let record = SignInFailures::after_failure(previous, key, now, LOCKOUT_THRESHOLD);
         tx.put_sign_in_failures(&record).await?;
         tx.commit().await?;
-        Ok(record.locked_until)
+        Ok(Reserved {
+            locks_name_at: record.locked_until,
+            address,
+        })
     }
 
     async fn open_session(
         &self,
         key: &str,
+        reserved: &Reserved,
         user: User,
         policy: SessionPolicy,
         origin: &Origin,
@@ -206,6 +241,9 @@ impl Directory {
         let now = self.now();
         let (secret, record) = session_token(user.id, now, policy);
         let mut tx = self.store.begin().await?;
+        if let Some(address) = &reserved.address {
+            address_limit::give_back(&mut *tx, address).await?;
+        }
         tx.clear_sign_in_failures(key).await?;
         tx.insert_token(&record).await?;
         let caller = user_caller(&user).with_origin(origin.clone());
@@ -225,18 +263,18 @@ impl Directory {
     }
 
     /// Audits a wrong password (and the lock it caused) and says what to answer.
-    async fn record_failure(&self, key: &str, locks: Option<Timestamp>, origin: &Origin) -> Error {
+    async fn record_failure(&self, key: &str, reserved: &Reserved, origin: &Origin) -> Error {
         let now = self.now();
+        let locks = reserved.locks_name_at;
         let result = async {
             let mut tx = self.store.begin().await?;
             tx.append_audit(&sign_in_failure_event(key, now, "wrongCredentials", origin))
                 .await?;
             if let Some(until) = locks {
-                let mut event = sign_in_failure_event(key, now, "locked", origin);
-                event.action = AuditAction::LockSignIn;
-                event.outcome = AuditOutcome::Success;
-                event.details.push(("lockedUntil".into(), until.to_string()));
-                tx.append_audit(&event).await?;
+                tx.append_audit(&lock_event(key, key, now, until, origin)).await?;
+            }
+            if let Some(pause) = address_pause_event(key, reserved.address.as_ref(), now, origin) {
+                tx.append_audit(&pause).await?;
             }
             tx.commit().await
         }
@@ -409,6 +447,35 @@ fn user_caller(user: &User) -> Caller {
 }
 
 /// A failed sign-in record: the actor and target are the name as typed.
+/// The record of a lock on `target` (a sign-in name, or an address) that the attempt under
+/// the name `key` caused.
+fn lock_event(key: &str, target: &str, at: Timestamp, until: Timestamp, origin: &Origin) -> AuditEvent {
+    let mut event = sign_in_failure_event(key, at, "locked", origin);
+    event.action = AuditAction::LockSignIn;
+    event.outcome = AuditOutcome::Success;
+    event.target = target.to_owned();
+    event.details.push(("lockedUntil".into(), until.to_string()));
+    event
+}
+
+/// The record of the pause on an address that this failed attempt reached, if it did.
+fn address_pause_event(
+    key: &str,
+    address: Option<&AddressReservation>,
+    at: Timestamp,
+    origin: &Origin,
+) -> Option<AuditEvent> {
+    let address = address?;
+    let until = address.pauses_until?;
+    Some(lock_event(
+        key,
+        &format!("address {}", address.label),
+        at,
+        until,
+        origin,
+    ))
+}
+
 fn sign_in_failure_event(key: &str, at: Timestamp, reason: &str, origin: &Origin) -> AuditEvent {
     let mut details = origin.details();
     details.push(("reason".into(), reason.to_owned()));

@@ -146,6 +146,11 @@ fn from_code(error: &Error) -> GraphError {
             unavailable.retry_after = Some(5);
             unavailable
         }
+        Code::AddressThrottled => {
+            let mut throttled = GraphError::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", error.to_string());
+            throttled.retry_after = Some(60);
+            throttled
+        }
         Code::Internal => {
             tracing::error!(?error, "internal error");
             GraphError::new(

@@ -75,6 +75,7 @@ error-code-not-found = The object does not exist, was deleted permanently, or is
 error-code-forbidden = Your admin role does not allow this action on this user.
 error-code-unauthenticated = You are not signed in, or your session has ended.
 error-code-account-locked = Too many failed sign-ins: sign-in is locked for a while.
+error-code-address-throttled = Too many failed sign-ins from this network address: sign-in from it is paused for a while.
 error-code-not-initialized = The directory has not been set up yet.
 error-code-already-initialized = The directory has already been set up.
 error-code-unavailable = The database is unavailable right now. Try again in a moment.

@@ -75,6 +75,7 @@ error-code-not-found = Het object bestaat niet, is definitief verwijderd of is i
 error-code-forbidden = Uw beheerdersrol staat deze actie op deze gebruiker niet toe.
 error-code-unauthenticated = U bent niet aangemeld, of uw sessie is verlopen.
 error-code-account-locked = Te veel mislukte aanmeldingen: aanmelden is een tijdje geblokkeerd.
+error-code-address-throttled = Te veel mislukte aanmeldingen vanaf dit netwerkadres: aanmelden vanaf dit adres is een tijdje gepauzeerd.
 error-code-not-initialized = De directory is nog niet ingericht.
 error-code-already-initialized = De directory is al ingericht.
 error-code-unavailable = De database is nu niet bereikbaar. Probeer het zo opnieuw.

@@ -8,6 +8,7 @@ use directory::recycle_bin::RestoreOptions;
 use directory::role::AdminRole;
 use directory::user::PasswordChoice;
 use reqwest::StatusCode;
+use roster_web::WebConfig;
 use time::Duration;
 
 #[tokio::test]
@@ -268,6 +269,43 @@ async fn one_address_trying_many_passwords_is_slowed_down() {
     let page = browser.sign_in("ga@contoso.com", PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.text.contains("Too many sign-in attempts"));
+}
+
+#[tokio::test]
+async fn a_password_spray_over_two_replicas_is_stopped_for_the_address_by_their_shared_count() {
+    use directory::user::address_limit::ADDRESS_THRESHOLD;
+    use directory::user::sign_in::LOCKOUT_DURATION;
+    use roster_web::throttle::AttemptLimit;
+    let generous = std::num::NonZeroU32::new(10_000).unwrap();
+    let config = WebConfig {
+        // Each replica's own limit alone would let the whole spray through.
+        attempts: AttemptLimit {
+            per_minute: generous,
+            burst: generous,
+        },
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..WebConfig::default()
+    };
+    let app = WebApp::spawn_with(config.clone()).await;
+    let replicas = [app.origin.clone(), app.replica(config).await];
+    let mut spray = replicas
+        .each_ref()
+        .map(|origin| WebApp::browser_behind_proxy(origin, "203.0.113.9"));
+    for n in 0..ADDRESS_THRESHOLD as usize {
+        let name = format!("user{n}@contoso.com");
+        let page = spray[n % 2].sign_in(&name, "wrong wrong wrong wrong").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    for browser in &mut spray {
+        let page = browser.sign_in("ga@contoso.com", PASSWORD).await;
+        assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.text);
+        assert!(page.text.contains("Too many sign-in attempts"));
+    }
+    let mut office = WebApp::browser_behind_proxy(&replicas[1], "198.51.100.7");
+    assert!(office.sign_in("ga@contoso.com", PASSWORD).await.status.is_success());
+
+    app.clock.advance(LOCKOUT_DURATION);
+    assert!(spray[0].sign_in("ga@contoso.com", PASSWORD).await.status.is_success());
 }
 
 #[tokio::test]

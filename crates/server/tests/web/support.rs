@@ -39,11 +39,7 @@ impl WebApp {
             .initialize("Contoso", DomainName::parse("contoso.com").unwrap())
             .await
             .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://{}", listener.local_addr().unwrap());
-        let app = roster::app(directory.clone(), Throttle::new(None), config);
-        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let origin = serve(&directory, config).await;
         let app = WebApp {
             origin,
             directory,
@@ -61,6 +57,28 @@ impl WebApp {
             .await
             .unwrap();
         app
+    }
+
+    /// Another server over the same database, as a second replica is: it shares the
+    /// directory and nothing held in memory. Its origin.
+    pub(crate) async fn replica(&self, config: WebConfig) -> String {
+        serve(&self.directory, config).await
+    }
+
+    /// A browser of the server at `origin` whose every request says, through the trusted
+    /// proxy, that it comes from `client`.
+    pub(crate) fn browser_behind_proxy(origin: &str, client: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().unwrap());
+        Browser {
+            origin: origin.to_owned(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+            csrf: None,
+        }
     }
 
     /// Creates `<alias>@contoso.com` with [`PASSWORD`] and these roles.
@@ -101,6 +119,16 @@ impl WebApp {
         assert!(page.status.is_success(), "sign-in of {alias} failed: {}", page.text);
         browser
     }
+}
+
+/// Serves the whole app over `directory` on a new port; its origin.
+async fn serve(directory: &Directory, config: WebConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let app = roster::app(directory.clone(), Throttle::new(None), config);
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
 }
 
 /// A page as the browser received it, after redirects.

@@ -4,7 +4,9 @@
 use super::{Fixture, new_user};
 use crate::TestDb;
 use directory::Error;
+use directory::Origin;
 use directory::audit::{AuditAction, AuditOutcome, AuditQuery};
+use directory::user::address_limit::ADDRESS_THRESHOLD;
 use directory::user::sign_in::{FAILURE_WINDOW, LOCKOUT_DURATION, LOCKOUT_THRESHOLD};
 use time::Duration;
 
@@ -64,6 +66,81 @@ pub async fn repeated_failures_lock_sign_in_per_name_until_the_lockout_ends(db: 
         sign_ins.iter().filter(|e| e.outcome == AuditOutcome::Success).count(),
         1
     );
+}
+
+/// A request from `ip`.
+fn from(ip: &str) -> Origin {
+    Origin {
+        client_ip: Some(ip.parse().unwrap()),
+        ..Origin::default()
+    }
+}
+
+pub async fn a_password_spray_from_one_address_pauses_sign_in_from_it_without_locking_names(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    let (spray, office) = (from("203.0.113.9"), from("198.51.100.7"));
+    let sign_in = |name: String, password: &'static str, origin: Origin| {
+        let directory = fx.directory.clone();
+        async move { directory.sign_in_from(&name, password, SESSION, &origin).await }
+    };
+    // A right password gives its reservation back: it does not count.
+    for n in 1..ADDRESS_THRESHOLD {
+        let wrong = sign_in(format!("user{n}@contoso.com"), WRONG, spray.clone()).await;
+        assert!(matches!(wrong, Err(Error::Unauthenticated)), "attempt {n}: {wrong:?}");
+    }
+    sign_in("adele@contoso.com".into(), PASSWORD, spray.clone())
+        .await
+        .unwrap();
+    let last = sign_in("user0@contoso.com".into(), WRONG, spray.clone()).await;
+    assert!(matches!(last, Err(Error::Unauthenticated)), "{last:?}");
+    for name in ["adele@contoso.com", "someone@contoso.com"] {
+        let paused = sign_in(name.into(), PASSWORD, spray.clone()).await;
+        assert!(matches!(paused, Err(Error::AddressThrottled { .. })), "{paused:?}");
+    }
+    // The IPv6 neighbours of an address share its budget; other addresses do not.
+    let ipv6 = from("2001:db8:7:7::1");
+    for _ in 0..ADDRESS_THRESHOLD {
+        let _ = sign_in("nobody@contoso.com".into(), WRONG, ipv6.clone()).await;
+    }
+    let neighbour = sign_in("adele@contoso.com".into(), PASSWORD, from("2001:db8:7:7:ffff::2")).await;
+    assert!(
+        matches!(neighbour, Err(Error::AddressThrottled { .. })),
+        "{neighbour:?}"
+    );
+    sign_in("adele@contoso.com".into(), PASSWORD, office.clone())
+        .await
+        .unwrap();
+
+    fx.clock.advance(LOCKOUT_DURATION);
+    sign_in("adele@contoso.com".into(), PASSWORD, spray).await.unwrap();
+
+    let audit = |action| AuditQuery {
+        action: Some(action),
+        limit: 1000,
+        ..AuditQuery::default()
+    };
+    let locks = fx
+        .directory
+        .audit_events(&fx.admin, &audit(AuditAction::LockSignIn))
+        .await
+        .unwrap();
+    let mut targets: Vec<&str> = locks.iter().map(|e| e.target.as_str()).collect();
+    targets.sort_unstable();
+    assert_eq!(
+        targets,
+        ["address 2001:db8:7:7::/64", "address 203.0.113.9", "nobody@contoso.com"],
+        "one record per pause, and the name tried five times locked on its own"
+    );
+    let sign_ins = fx
+        .directory
+        .audit_events(&fx.admin, &audit(AuditAction::SignIn))
+        .await
+        .unwrap();
+    let throttled = sign_ins
+        .iter()
+        .filter(|e| e.detail("reason") == Some("addressThrottled"));
+    assert_eq!(throttled.count(), 3, "every refused attempt is audited once");
 }
 
 pub async fn unknown_names_lock_too_and_old_failures_expire(db: TestDb) {
