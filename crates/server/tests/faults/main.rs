@@ -1,4 +1,4 @@
-//! Process-level fault tests (issue 6; plan T01, T03, T06, T09–T16, T19, T21, T38, T39): real
+//! Process-level fault tests (issue 6; plan T01, T03, T06, T09–T16, T19, T21, T36 point-in-time recovery, T38, T39): real
 //! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk,
 //! are cut off from their database by a black-holing proxy (T12's partition half,
 //! `partition.rs` over `tcp_proxy.rs`) or race each other on one database, and the directory
