@@ -108,20 +108,6 @@ pub(crate) async fn take_seats(c: &mut Conn, id: SkuId, consumed_before: i64, co
     Ok(done.rows_affected() > 0)
 }
 
-/// Frees a seat of every subscription `user` holds a licence of, in one statement; no
-/// counter goes below zero.
-pub(crate) async fn release_seats_of(c: &mut Conn, user: UserId) -> Result<(), StoreError> {
-    sqlx::query::<Db>(
-        "UPDATE skus SET consumed_units = consumed_units - 1 WHERE consumed_units > 0 \
-         AND id IN (SELECT sku_id FROM license_assignments WHERE user_id = $1)",
-    )
-    .bind(user.0)
-    .execute(&mut *c)
-    .await
-    .map_err(classify)?;
-    Ok(())
-}
-
 /// Frees a seat; the counter never goes below zero.
 pub(crate) async fn release_seat(c: &mut Conn, id: SkuId) -> Result<(), StoreError> {
     sqlx::query::<Db>("UPDATE skus SET consumed_units = consumed_units - 1 WHERE id = $1 AND consumed_units > 0")

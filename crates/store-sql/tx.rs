@@ -1,8 +1,10 @@
 //! The storage port's units of work over one sqlx transaction: every method delegates to
-//! the area modules (users, user queries, roles, recycle bin, groups, licences,
+//! the area modules (users, user queries, roles, recycle bin, soft delete, groups, licences,
 //! tenant/tokens/audit, apps).
 
-use crate::{Db, apps, bounded, classify, groups, licenses, records, recycle_bin, roles, sign_in, user_query, users};
+use crate::{
+    Db, apps, bounded, classify, groups, licenses, records, recycle_bin, roles, sign_in, soft_delete, user_query, users,
+};
 use async_trait::async_trait;
 use directory::app::{AppRegistration, AppSecretRecord};
 use directory::audit::{AuditEvent, AuditQuery};
@@ -315,6 +317,15 @@ impl Tx for SqlTx {
         bounded(recycle_bin::remember_former_groups(self.c(), id)).await
     }
 
+    async fn soft_delete_user(
+        &mut self,
+        id: UserId,
+        at: Timestamp,
+        release_addresses: bool,
+    ) -> Result<bool, StoreError> {
+        bounded(soft_delete::soft_delete_user(self.c(), id, at, release_addresses)).await
+    }
+
     async fn release_addresses(&mut self, id: UserId) -> Result<u64, StoreError> {
         bounded(recycle_bin::release_addresses(self.c(), id)).await
     }
@@ -389,10 +400,6 @@ impl Tx for SqlTx {
 
     async fn take_seats(&mut self, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError> {
         bounded(licenses::take_seats(self.c(), id, consumed_before, count)).await
-    }
-
-    async fn release_seats_of(&mut self, user: UserId) -> Result<(), StoreError> {
-        bounded(licenses::release_seats_of(self.c(), user)).await
     }
 
     async fn add_license(&mut self, user: UserId, license: &LicenseAssignment) -> Result<(), StoreError> {

@@ -290,6 +290,18 @@ pub trait Tx: ReadTx {
     async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError>;
     /// Remembers the groups a user belongs to now, for the recycle bin's view.
     async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError>;
+    /// Soft-deletes an active user in as few statements as the adapter can: remembers its
+    /// groups ([`Tx::remember_former_groups`]), frees one seat of each subscription it holds
+    /// a licence of (no counter below zero; the licences stay), revokes its tokens
+    /// ([`Tx::revoke_tokens_of`]), releases its addresses if `release_addresses`
+    /// ([`Tx::release_addresses`]) and marks it deleted at `at` ([`Tx::mark_deleted`]).
+    /// False, and nothing changed, if no active user has the id.
+    async fn soft_delete_user(
+        &mut self,
+        id: UserId,
+        at: Timestamp,
+        release_addresses: bool,
+    ) -> Result<bool, StoreError>;
     /// Stops a deleted user's addresses from reserving anything. Returns how many were.
     async fn release_addresses(&mut self, id: UserId) -> Result<u64, StoreError>;
     /// Makes a deleted user active again as `user` (its final UPN and addresses), reserving
@@ -333,8 +345,6 @@ pub trait Tx: ReadTx {
     /// False when no seat was taken.
     async fn take_seat(&mut self, id: SkuId, allow_overage: bool) -> Result<bool, StoreError>;
     async fn release_seat(&mut self, id: SkuId) -> Result<(), StoreError>;
-    /// Frees one seat of each subscription the user holds a licence of (the licences stay).
-    async fn release_seats_of(&mut self, user: UserId) -> Result<(), StoreError>;
     /// Takes `count` seats at once if `consumed_units` is still `consumed_before` (what
     /// the caller read and counted from). False, and nothing taken, otherwise.
     async fn take_seats(&mut self, id: SkuId, consumed_before: i64, count: i64) -> Result<bool, StoreError>;

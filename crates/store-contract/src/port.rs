@@ -5,6 +5,7 @@
 
 mod addresses;
 mod bin;
+mod delete;
 mod licenses;
 mod purge;
 mod records;
@@ -13,6 +14,7 @@ mod users;
 
 pub use addresses::*;
 pub use bin::*;
+pub use delete::*;
 pub use licenses::*;
 pub use purge::*;
 pub use records::*;

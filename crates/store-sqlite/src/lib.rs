@@ -39,6 +39,8 @@ mod recycle_bin;
 mod roles;
 #[path = "../../store-sql/sign_in.rs"]
 mod sign_in;
+#[path = "../../store-sql/soft_delete.rs"]
+mod soft_delete;
 #[path = "../../store-sql/tx.rs"]
 mod tx;
 #[path = "../../store-sql/user_query.rs"]

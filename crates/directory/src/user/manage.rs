@@ -284,14 +284,10 @@ impl Directory {
         if roles.contains(AdminRole::GlobalAdministrator) {
             ensure_not_last_global_admin(&mut *tx, id).await?;
         }
-        tx.remember_former_groups(id).await?;
-        tx.release_seats_of(id).await?;
-        if !tx.mark_deleted(id, now).await? {
+        // Groups remembered, seats freed, tokens revoked, addresses released if asked:
+        // all in one call, and none of it unless the user is still active.
+        if !tx.soft_delete_user(id, now, release_addresses).await? {
             return Err(Error::not_found(id));
-        }
-        tx.revoke_tokens_of(id, now).await?;
-        if release_addresses {
-            tx.release_addresses(id).await?;
         }
         let mut event = audit_event(caller, now, AuditAction::DeleteUser, Target::new(id, &user.upn));
         event

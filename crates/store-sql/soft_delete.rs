@@ -1,0 +1,113 @@
+//! One user's soft delete in one round trip: its groups remembered, a seat of each of its
+//! subscriptions freed, its tokens revoked, its addresses released when asked, and the user
+//! marked deleted, all only if it is still active.
+//!
+//! Every write is written once, and limited to the users of a guard: on PostgreSQL the one
+//! statement's `marked`, the guarded `UPDATE` of the user in a data-modifying `WITH` that
+//! the other writes follow; SQLite's `WITH` holds only `SELECT`s, so there the writes are
+//! statements of one query, run in order with one set of parameters, each limited to the
+//! user while it is still active, and the `UPDATE` of the user comes last. Either way a
+//! user that is gone or deleted already gets none of them.
+
+use crate::tx::Conn;
+use crate::{Db, classify, db_time, dialect};
+use directory::clock::Timestamp;
+use directory::ids::UserId;
+use directory::store::StoreError;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+/// Soft-deletes an active user (`$1`) at `at` (`$2`); false, and nothing written, if no
+/// active user has the id.
+pub(crate) async fn soft_delete_user(
+    c: &mut Conn,
+    id: UserId,
+    at: Timestamp,
+    release_addresses: bool,
+) -> Result<bool, StoreError> {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| [statement(false), statement(true)]);
+    let marked: Vec<Uuid> = sqlx::query_scalar::<Db, Uuid>(SQL[usize::from(release_addresses)].as_str())
+        .bind(id.0)
+        .bind(db_time::to_db(at))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(classify)?;
+    Ok(!marked.is_empty())
+}
+
+/// The whole soft delete, for the backend's dialect, returning the id of the user marked.
+fn statement(release_addresses: bool) -> String {
+    let mark = mark(release_addresses);
+    if dialect::DATA_MODIFYING_WITH {
+        let writes: Vec<String> = writes("SELECT id FROM marked", release_addresses)
+            .into_iter()
+            .map(|(name, write)| format!("{name} AS ({write})"))
+            .collect();
+        format!("WITH marked AS ({mark}), {} SELECT id FROM marked", writes.join(", "))
+    } else {
+        let active = "SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL";
+        let mut statements: Vec<String> = writes(active, release_addresses)
+            .into_iter()
+            .map(|(_, write)| write)
+            .collect();
+        statements.push(mark);
+        statements.join("; ")
+    }
+}
+
+/// The guarded `UPDATE` of the user, which releases its addresses with it when asked.
+fn mark(release_addresses: bool) -> String {
+    let released = if release_addresses {
+        ", addresses_released = TRUE"
+    } else {
+        ""
+    };
+    format!("UPDATE users SET deleted_at = $2{released} WHERE id = $1 AND deleted_at IS NULL RETURNING id")
+}
+
+/// The other writes, named, each limited to the users `guard` selects (the one being
+/// deleted, or none).
+///
+/// The remembered groups become the current memberships, with their names now. A user
+/// should have none while active, but stale rows are replaced as before, without a
+/// `DELETE` and an `INSERT` of one row in one statement (in a `WITH`, their order is not
+/// set): rows of groups the user is no longer in are deleted, and the others inserted or
+/// renamed.
+fn writes(guard: &str, release_addresses: bool) -> Vec<(&'static str, String)> {
+    let mut writes = vec![
+        (
+            "forgotten",
+            format!(
+                "DELETE FROM former_groups WHERE user_id IN ({guard}) \
+                 AND group_id NOT IN (SELECT group_id FROM group_members WHERE user_id = $1)"
+            ),
+        ),
+        (
+            "remembered",
+            format!(
+                "INSERT INTO former_groups (user_id, group_id, display_name) \
+                 SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
+                 WHERE m.user_id IN ({guard}) \
+                 ON CONFLICT (user_id, group_id) DO UPDATE SET display_name = excluded.display_name"
+            ),
+        ),
+        (
+            "seats",
+            format!(
+                "UPDATE skus SET consumed_units = consumed_units - 1 WHERE consumed_units > 0 \
+                 AND id IN (SELECT sku_id FROM license_assignments WHERE user_id IN ({guard}))"
+            ),
+        ),
+        (
+            "revoked",
+            format!("UPDATE tokens SET revoked_at = $2 WHERE user_id IN ({guard}) AND revoked_at IS NULL"),
+        ),
+    ];
+    if release_addresses {
+        writes.push((
+            "released",
+            format!("UPDATE proxy_addresses SET reserved = FALSE WHERE user_id IN ({guard}) AND reserved"),
+        ));
+    }
+    writes
+}
