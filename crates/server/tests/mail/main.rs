@@ -8,6 +8,7 @@
 #[path = "../common/process.rs"]
 mod process;
 mod support;
+mod injection;
 mod tls;
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! The processes of the mail tests: the SMTP sink (from the virtual environment that
 //! `scripts/smtp-sink/setup.sh` creates) and `roster serve` with SMTP pointed at it.
 
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -232,7 +233,8 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    /// The answer's status and JSON body.
+    pub(crate) async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -243,8 +245,13 @@ impl Server {
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let (status, body) = self.send(method, path, body).await;
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
     }
 
     /// Creates `<name>@contoso.com` with two alternate addresses at home.example, deletes
@@ -252,9 +259,15 @@ impl Server {
     pub(crate) async fn restore_new_user(&self, name: &str, language: Option<&str>) -> String {
         let mut display = name.to_owned();
         display[..1].make_ascii_uppercase();
+        self.restore_new_user_named(name, &format!("{display} Test"), language)
+            .await
+    }
+
+    /// Like [`Server::restore_new_user`], with this display name.
+    pub(crate) async fn restore_new_user_named(&self, name: &str, display: &str, language: Option<&str>) -> String {
         let user = json!({
             "accountEnabled": true,
-            "displayName": format!("{display} Test"),
+            "displayName": display,
             "mailNickname": name,
             "userPrincipalName": format!("{name}@contoso.com"),
             "passwordProfile": {"password": "a long enough passphrase"},
