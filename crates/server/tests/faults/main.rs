@@ -1,10 +1,11 @@
-//! Process-level fault tests (issue 6; plan T01, T03, T06, T09–T16, T19, T21, T36 point-in-time recovery, T38, T39): real
-//! `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run out of disk,
-//! are cut off from their database by a black-holing proxy (T12's partition half,
-//! `partition.rs` over `tcp_proxy.rs`) or race each other on one database, and the directory
-//! must come out whole. `jepsen/` is T39: clients on three replicas under a nemesis, and a
-//! checker of the history they record. `last_seat.rs` (T06) and `revoked_elsewhere.rs` (T21)
-//! race and revoke across two replicas over HTTP.
+//! Process-level fault tests (issue 6; plan T01, T03, T06, T09–T16, T19, T21, T36, T38,
+//! T39): real `roster serve` processes are killed with SIGKILL, lose their PostgreSQL, run
+//! out of disk, are cut off from their database by a black-holing proxy (T12's partition
+//! half, `partition.rs` over `tcp_proxy.rs`) or race each other on one database, and the
+//! directory must come out whole. `jepsen/` is T39: clients on three replicas under a
+//! nemesis, and a checker of the history they record. `last_seat.rs` (T06) and
+//! `revoked_elsewhere.rs` (T21) race and revoke across two replicas over HTTP. `pitr.rs`
+//! (T36) recovers a PostgreSQL cluster to a restore point taken under write load.
 //!
 //! Every test takes [`support::exclusive`] first, so they run one at a time: they measure
 //! latency bounds and start several processes each, and the machine has few cores.
