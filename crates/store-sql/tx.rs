@@ -1,9 +1,10 @@
 //! The storage port's units of work over one sqlx transaction: every method delegates to
 //! the area modules (users, user queries, roles, recycle bin, soft delete, groups, licences,
-//! tenant/tokens/audit, apps).
+//! tenant/tokens/audit, apps, replicas).
 
 use crate::{
-    Db, apps, bounded, classify, groups, licenses, records, recycle_bin, roles, sign_in, soft_delete, user_query, users,
+    Db, apps, bounded, classify, groups, licenses, records, recycle_bin, replicas, roles, sign_in, soft_delete,
+    user_query, users,
 };
 use async_trait::async_trait;
 use directory::app::{AppRegistration, AppSecretRecord};
@@ -15,6 +16,7 @@ use directory::license::{LicenseAssignment, Sku};
 use directory::password::PasswordHash;
 use directory::query::{Condition, UserQuery};
 use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
+use directory::replica::ReplicaSeen;
 use directory::role::{AdminRole, RoleSet};
 use directory::store::{AddressHolder, DeletedUserToRestore, PurgedUser, ReadTx, StoreError, Tx};
 use directory::tenant::Tenant;
@@ -221,6 +223,10 @@ impl ReadTx for SqlTx {
 
     async fn sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError> {
         bounded(sign_in::sign_in_failures(self.c(), key)).await
+    }
+
+    async fn replicas_seen_since(&mut self, since: Timestamp) -> Result<Vec<ReplicaSeen>, StoreError> {
+        bounded(replicas::replicas_seen_since(self.c(), since)).await
     }
 
     async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError> {
@@ -457,6 +463,14 @@ impl Tx for SqlTx {
 
     async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError> {
         bounded(sign_in::clear_sign_in_failures(self.c(), key)).await
+    }
+
+    async fn replica_seen(&mut self, seen: &ReplicaSeen) -> Result<(), StoreError> {
+        bounded(replicas::replica_seen(self.c(), seen)).await
+    }
+
+    async fn forget_replicas_seen_before(&mut self, before: Timestamp) -> Result<(), StoreError> {
+        bounded(replicas::forget_replicas_seen_before(self.c(), before)).await
     }
 
     async fn save_mail_settings(&mut self, settings: &directory::mail::MailSettings) -> Result<(), StoreError> {

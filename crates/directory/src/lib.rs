@@ -33,6 +33,7 @@ pub mod mail;
 pub mod password;
 pub mod query;
 pub mod recycle_bin;
+pub mod replica;
 pub mod role;
 pub mod store;
 pub mod tenant;

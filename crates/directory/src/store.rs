@@ -15,6 +15,7 @@ use crate::license::{LicenseAssignment, Sku};
 use crate::password::PasswordHash;
 use crate::query::{Condition, UserQuery};
 use crate::recycle_bin::{DeletedUser, DeletedUserDetails};
+use crate::replica::ReplicaSeen;
 use crate::role::{AdminRole, RoleSet};
 use crate::tenant::Tenant;
 use crate::token::TokenRecord;
@@ -235,6 +236,9 @@ pub trait ReadTx: Send {
     /// The failed-sign-in record for a sign-in name key, if there is one.
     async fn sign_in_failures(&mut self, key: &str) -> Result<Option<SignInFailures>, StoreError>;
 
+    /// The replicas that checked in at or after `since`, newest check-in first.
+    async fn replicas_seen_since(&mut self, since: Timestamp) -> Result<Vec<ReplicaSeen>, StoreError>;
+
     async fn app(&mut self, id: AppId) -> Result<Option<AppRegistration>, StoreError>;
     /// An app by the client id it signs in with (Graph's `appId`).
     async fn app_by_client_id(&mut self, client_id: uuid::Uuid) -> Result<Option<AppRegistration>, StoreError>;
@@ -373,6 +377,11 @@ pub trait Tx: ReadTx {
     async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError>;
     /// Forgets the failed sign-ins of a key (after a successful sign-in).
     async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError>;
+
+    /// Inserts or replaces a replica's check-in.
+    async fn replica_seen(&mut self, seen: &ReplicaSeen) -> Result<(), StoreError>;
+    /// Forgets the replicas last seen before `before`.
+    async fn forget_replicas_seen_before(&mut self, before: Timestamp) -> Result<(), StoreError>;
 
     /// Inserts or replaces the organisation's mail settings.
     async fn save_mail_settings(&mut self, settings: &crate::mail::MailSettings) -> Result<(), StoreError>;

@@ -376,9 +376,9 @@ pub struct ServeArgs {
     /// [default: none, the connection's address counts].
     #[arg(long = "trusted-proxy", env = "ROSTER_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
-    /// Requests per second each bearer token may make to this process (twice as many at
-    /// once), answered with 429 and Retry-After beyond it; 0 turns the limit off
-    /// [default: 1000].
+    /// Requests per second each bearer token may make to the whole deployment (twice as
+    /// many at once; replicas sharing the database take equal shares), answered with 429
+    /// and Retry-After beyond it; 0 turns the limit off [default: 1000].
     #[arg(long, env = "ROSTER_RATE_LIMIT")]
     pub rate_limit: Option<u32>,
     /// How long a starting server waits for a database that is down or still starting,

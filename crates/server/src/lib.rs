@@ -22,6 +22,7 @@ pub mod every;
 pub mod mail_job;
 pub mod purge_job;
 pub mod remote;
+pub mod replica_job;
 pub mod settings;
 pub mod storage;
 

@@ -35,6 +35,8 @@ mod mail;
 mod records;
 #[path = "../../store-sql/recycle_bin.rs"]
 mod recycle_bin;
+#[path = "../../store-sql/replicas.rs"]
+mod replicas;
 #[path = "../../store-sql/roles.rs"]
 mod roles;
 #[path = "../../store-sql/sign_in.rs"]

@@ -4,11 +4,13 @@
 //!   (new UPN, replace the active holder, auto-reconcile, password), one result per user.
 //! - `POST /roster/v1/recycleBin/preview`: what that restore would do, changing nothing.
 //! - `GET /roster/v1/mail`: the mail log (queued, sending, sent, failed with the SMTP answer).
+//! - `GET /roster/v1/replicas`: the servers sharing the database and when each last checked in.
 //! - `GET /roster/v1/openapi.json`: the OpenAPI 3.1 description of these endpoints.
 //!
 //! Authentication and errors are as for Graph: a bearer token, and Graph's error envelope.
 
 mod mail;
+mod replicas;
 mod restore;
 
 use crate::AppState;
@@ -26,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/v1/recycleBin/preview", post(restore::preview))
         .route("/roster/v1/openapi.json", get(openapi))
         .route("/roster/v1/mail", get(mail::log))
+        .route("/roster/v1/replicas", get(replicas::list))
         .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
 }
 

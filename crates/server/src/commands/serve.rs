@@ -1,5 +1,5 @@
-//! `roster serve`: open (and on first start initialise) the directory, run the purge, mail
-//! and audit checkpoint jobs, and serve HTTP until SIGINT or SIGTERM.
+//! `roster serve`: open (and on first start initialise) the directory, run the purge, mail,
+//! audit checkpoint and replica check-in jobs, and serve HTTP until SIGINT or SIGTERM.
 
 use super::init::print_sign_in;
 use crate::cli::ServeArgs;
@@ -39,13 +39,22 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         crate::checkpoint_job::Exporter::open(settings.audit_checkpoints.clone())?,
         stopped.clone(),
     ));
-    let mail = tokio::spawn(mail_job::run(mail_job(&directory, &settings.mail).await?, stopped));
+    let mail = tokio::spawn(mail_job::run(
+        mail_job(&directory, &settings.mail).await?,
+        stopped.clone(),
+    ));
     let web = WebConfig {
         secure_cookies: serves_https(&directory).await?,
         trusted_proxies: settings.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let throttle = Throttle::new(settings.rate_limit);
+    let replica = tokio::spawn(crate::replica_job::run(
+        directory.clone(),
+        throttle.clone(),
+        directory.now(),
+        stopped.clone(),
+    ));
     let app = crate::app(directory, throttle, web);
     axum::serve(
         listener,
@@ -59,6 +68,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let _ = mail.await;
     let _ = clock_sync.await;
     let _ = checkpoints.await;
+    let _ = replica.await;
     tracing::info!("stopped");
     Ok(())
 }

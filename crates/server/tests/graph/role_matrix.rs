@@ -407,6 +407,14 @@ fn rows() -> Vec<Row> {
             200,
         ),
         row(
+            Method::GET,
+            "/roster/v1/replicas",
+            "/roster/v1/replicas",
+            none,
+            perm(P::ReadAudit, Target::Plain),
+            200,
+        ),
+        row(
             Method::POST,
             "/oauth2/v2.0/token",
             "/oauth2/v2.0/token",
