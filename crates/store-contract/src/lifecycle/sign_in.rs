@@ -41,21 +41,8 @@ pub async fn repeated_failures_lock_sign_in_per_name_until_the_lockout_ends(db: 
     let session = fx.directory.session(&signed_in.secret).await.unwrap();
     assert_eq!(session.user.id, signed_in.user.id);
 
-    let audit = |action| AuditQuery {
-        action: Some(action),
-        ..AuditQuery::default()
-    };
-    let locks = fx
-        .directory
-        .audit_events(&fx.admin, &audit(AuditAction::LockSignIn))
-        .await
-        .unwrap();
-    assert_eq!(locks.len(), 1);
-    let sign_ins = fx
-        .directory
-        .audit_events(&fx.admin, &audit(AuditAction::SignIn))
-        .await
-        .unwrap();
+    assert_eq!(records_of(&fx, AuditAction::LockSignIn).await.len(), 1);
+    let sign_ins = records_of(&fx, AuditAction::SignIn).await;
     let failures = sign_ins.iter().filter(|e| e.outcome == AuditOutcome::Failure).count();
     assert_eq!(
         failures as u32,
@@ -66,6 +53,16 @@ pub async fn repeated_failures_lock_sign_in_per_name_until_the_lockout_ends(db: 
         sign_ins.iter().filter(|e| e.outcome == AuditOutcome::Success).count(),
         1
     );
+}
+
+/// The newest thousand audit records of `action`.
+async fn records_of(fx: &Fixture, action: AuditAction) -> Vec<directory::audit::AuditEvent> {
+    let query = AuditQuery {
+        action: Some(action),
+        limit: 1000,
+        ..AuditQuery::default()
+    };
+    fx.directory.audit_events(&fx.admin, &query).await.unwrap()
 }
 
 /// A request from `ip`.
@@ -115,16 +112,7 @@ pub async fn a_password_spray_from_one_address_pauses_sign_in_from_it_without_lo
     fx.clock.advance(LOCKOUT_DURATION);
     sign_in("adele@contoso.com".into(), PASSWORD, spray).await.unwrap();
 
-    let audit = |action| AuditQuery {
-        action: Some(action),
-        limit: 1000,
-        ..AuditQuery::default()
-    };
-    let locks = fx
-        .directory
-        .audit_events(&fx.admin, &audit(AuditAction::LockSignIn))
-        .await
-        .unwrap();
+    let locks = records_of(&fx, AuditAction::LockSignIn).await;
     let mut targets: Vec<&str> = locks.iter().map(|e| e.target.as_str()).collect();
     targets.sort_unstable();
     assert_eq!(
@@ -132,11 +120,7 @@ pub async fn a_password_spray_from_one_address_pauses_sign_in_from_it_without_lo
         ["address 2001:db8:7:7::/64", "address 203.0.113.9", "nobody@contoso.com"],
         "one record per pause, and the name tried five times locked on its own"
     );
-    let sign_ins = fx
-        .directory
-        .audit_events(&fx.admin, &audit(AuditAction::SignIn))
-        .await
-        .unwrap();
+    let sign_ins = records_of(&fx, AuditAction::SignIn).await;
     let throttled = sign_ins
         .iter()
         .filter(|e| e.detail("reason") == Some("addressThrottled"));
