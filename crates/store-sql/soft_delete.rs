@@ -2,12 +2,13 @@
 //! subscriptions freed, its tokens revoked, its addresses released when asked, and the user
 //! marked deleted, all only if it is still active.
 //!
-//! Every write is written once, and limited to the users of a guard: on PostgreSQL the one
-//! statement's `marked`, the guarded `UPDATE` of the user in a data-modifying `WITH` that
-//! the other writes follow; SQLite's `WITH` holds only `SELECT`s, so there the writes are
-//! statements of one query, run in order with one set of parameters, each limited to the
-//! user while it is still active, and the `UPDATE` of the user comes last. Either way a
-//! user that is gone or deleted already gets none of them.
+//! Every write is written once, with a guard: on PostgreSQL, that the one statement's
+//! `marked` (the guarded `UPDATE` of the user, in a data-modifying `WITH` the other writes
+//! follow) marked a row; SQLite's `WITH` holds only `SELECT`s, so there the writes are
+//! statements of one query, run in order with one set of parameters, each guarded by the
+//! user still being active, and the `UPDATE` of the user comes last. Either way a user that
+//! is gone or deleted already gets none of them. The guard is an uncorrelated `EXISTS`,
+//! checked once per statement, so each write still finds its rows by the user's index.
 
 use crate::tx::Conn;
 use crate::{Db, classify, db_time, dialect};
@@ -39,13 +40,13 @@ pub(crate) async fn soft_delete_user(
 fn statement(release_addresses: bool) -> String {
     let mark = mark(release_addresses);
     if dialect::DATA_MODIFYING_WITH {
-        let writes: Vec<String> = writes("SELECT id FROM marked", release_addresses)
+        let writes: Vec<String> = writes("EXISTS (SELECT 1 FROM marked)", release_addresses)
             .into_iter()
             .map(|(name, write)| format!("{name} AS ({write})"))
             .collect();
         format!("WITH marked AS ({mark}), {} SELECT id FROM marked", writes.join(", "))
     } else {
-        let active = "SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL";
+        let active = "EXISTS (SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL)";
         let mut statements: Vec<String> = writes(active, release_addresses)
             .into_iter()
             .map(|(_, write)| write)
@@ -65,8 +66,7 @@ fn mark(release_addresses: bool) -> String {
     format!("UPDATE users SET deleted_at = $2{released} WHERE id = $1 AND deleted_at IS NULL RETURNING id")
 }
 
-/// The other writes, named, each limited to the users `guard` selects (the one being
-/// deleted, or none).
+/// The other writes, named, each on the user `$1`'s rows only while `guard` holds.
 ///
 /// The remembered groups become the current memberships, with their names now. A user
 /// should have none while active, but stale rows are replaced as before, without a
@@ -78,7 +78,7 @@ fn writes(guard: &str, release_addresses: bool) -> Vec<(&'static str, String)> {
         (
             "forgotten",
             format!(
-                "DELETE FROM former_groups WHERE user_id IN ({guard}) \
+                "DELETE FROM former_groups WHERE user_id = $1 AND {guard} \
                  AND group_id NOT IN (SELECT group_id FROM group_members WHERE user_id = $1)"
             ),
         ),
@@ -87,7 +87,7 @@ fn writes(guard: &str, release_addresses: bool) -> Vec<(&'static str, String)> {
             format!(
                 "INSERT INTO former_groups (user_id, group_id, display_name) \
                  SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
-                 WHERE m.user_id IN ({guard}) \
+                 WHERE m.user_id = $1 AND {guard} \
                  ON CONFLICT (user_id, group_id) DO UPDATE SET display_name = excluded.display_name"
             ),
         ),
@@ -95,18 +95,18 @@ fn writes(guard: &str, release_addresses: bool) -> Vec<(&'static str, String)> {
             "seats",
             format!(
                 "UPDATE skus SET consumed_units = consumed_units - 1 WHERE consumed_units > 0 \
-                 AND id IN (SELECT sku_id FROM license_assignments WHERE user_id IN ({guard}))"
+                 AND id IN (SELECT sku_id FROM license_assignments WHERE user_id = $1) AND {guard}"
             ),
         ),
         (
             "revoked",
-            format!("UPDATE tokens SET revoked_at = $2 WHERE user_id IN ({guard}) AND revoked_at IS NULL"),
+            format!("UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND {guard}"),
         ),
     ];
     if release_addresses {
         writes.push((
             "released",
-            format!("UPDATE proxy_addresses SET reserved = FALSE WHERE user_id IN ({guard}) AND reserved"),
+            format!("UPDATE proxy_addresses SET reserved = FALSE WHERE user_id = $1 AND reserved AND {guard}"),
         ));
     }
     writes
