@@ -7,6 +7,9 @@
 //! deletion times, the audit chain verifies, a deleted user restores through the API, and
 //! the purge job purges from the original deletion times.
 
+#[path = "../common/write_load.rs"]
+mod write_load;
+
 use crate::api::Api;
 use crate::backend::Backend;
 use crate::inspect::{State as Stored, assert_audit_verify_passes, bin_count, state_of, states_of};
@@ -20,14 +23,16 @@ use directory::tenant::{Retention, TenantSettings};
 use directory::{Caller, Directory, SystemClock, Timestamp};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use write_load::{Kind, Load, State, Writes};
 
 const SCHEMA: &str = "roster_pitr";
 const RESTORE_POINT: &str = "roster-pitr";
 const WRITERS: usize = 3;
 const ANSWER_BOUND: Duration = Duration::from_secs(30);
+/// How long the load may take to reach a count of acknowledged writes.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_acknowledged_write() {
@@ -61,7 +66,7 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let server = Server::start("pitr-restored", &restored.serve_args(), "1s");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     seed.restore_one_and_purge_the_expired(&api, &store).await;
-    load.check(&api, &point).await;
+    check(&load, &api, &point).await;
     for (id, deleted_at) in &deletion_times {
         let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -77,10 +82,10 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
 /// set, then a little longer; returns the copy and the restore point once they stopped.
 async fn load_across_a_restore_point(source: &PgCluster, api: &Api, load: &Load) -> (PgCluster, RestorePoint) {
     let writers: Vec<_> = (0..WRITERS)
-        .map(|k| tokio::spawn(load.clone().write(api.clone(), k)))
+        .map(|k| tokio::spawn(load.clone().write(api.clone(), format!("pitr-w{k}-"), None)))
         .collect();
     let step = 20 * scale();
-    load.wait_for(step).await;
+    load.wait_for(step, PATIENCE).await;
     let (acked, started) = (load.acked(), Instant::now());
     let copy = tokio::task::block_in_place(|| source.base_backup());
     println!(
@@ -88,9 +93,9 @@ async fn load_across_a_restore_point(source: &PgCluster, api: &Api, load: &Load)
         started.elapsed(),
         load.acked() - acked
     );
-    load.wait_for(load.acked() + step).await;
+    load.wait_for(load.acked() + step, PATIENCE).await;
     let point = RestorePoint::create(&source.url()).await;
-    load.wait_for(load.acked() + step).await;
+    load.wait_for(load.acked() + step, PATIENCE).await;
     load.stop();
     for writer in writers {
         writer.await.unwrap();
@@ -195,13 +200,10 @@ impl RestorePoint {
 /// time the source server reports.
 async fn deletion_times(api: &Api, load: &Load, point: &RestorePoint) -> Vec<(String, Value)> {
     let mut times = Vec::new();
-    for user in load.history() {
-        let Some(id) = &user.id else { continue };
-        if user.allowed(point) == [State::Deleted] {
-            let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
-            assert!(answer.body["deletedDateTime"].is_string(), "{}", answer.body);
-            times.push((id.clone(), answer.body["deletedDateTime"].clone()));
-        }
+    for id in load.only_deleted(point.called, point.returned) {
+        let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
+        assert!(answer.body["deletedDateTime"].is_string(), "{}", answer.body);
+        times.push((id, answer.body["deletedDateTime"].clone()));
     }
     assert!(
         !times.is_empty(),
@@ -210,185 +212,50 @@ async fn deletion_times(api: &Api, load: &Load, point: &RestorePoint) -> Vec<(St
     times
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Create,
-    Delete,
-    Restore,
-}
-
-/// Where a load user is, as Graph shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Active,
-    Deleted,
-    Missing,
-}
-
-impl Kind {
-    fn leaves(self) -> State {
-        match self {
-            Kind::Create | Kind::Restore => State::Active,
-            Kind::Delete => State::Deleted,
-        }
-    }
-}
-
-/// One request: when it was sent, and when its 2xx arrived (None: an error or no answer).
-#[derive(Debug, Clone)]
-struct Op {
-    kind: Kind,
-    sent: Instant,
-    acked: Option<Instant>,
-}
-
-/// Everything done to one load user, in order.
-#[derive(Debug, Clone)]
-struct UserHistory {
-    alias: String,
-    id: Option<String>,
-    ops: Vec<Op>,
-}
-
-impl UserHistory {
-    /// The states a recovery to `point` may show: the effect of the last operation
-    /// acknowledged before the restore point was called (or "missing"), or of any later
-    /// one sent before it returned. Nothing sent afterwards can be in it.
-    fn allowed(&self, point: &RestorePoint) -> Vec<State> {
-        let last = self
-            .ops
-            .iter()
-            .rposition(|op| op.acked.is_some_and(|at| at < point.called));
-        let mut states = vec![last.map_or(State::Missing, |i| self.ops[i].kind.leaves())];
-        let later = &self.ops[last.map_or(0, |i| i + 1)..];
-        states.extend(
-            later
-                .iter()
-                .filter(|op| op.sent < point.returned)
-                .map(|op| op.kind.leaves()),
-        );
-        states
-    }
-}
-
-/// The writers' shared history and stop flag.
-#[derive(Debug, Clone, Default)]
-struct Load {
-    history: Arc<Mutex<Vec<UserHistory>>>,
-    acked: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Load {
-    fn acked(&self) -> usize {
-        self.acked.load(Ordering::SeqCst)
-    }
-
-    fn stop(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-
-    fn history(&self) -> Vec<UserHistory> {
-        self.history.lock().unwrap().clone()
-    }
-
-    async fn wait_for(&self, acked: usize) {
-        let deadline = Deadline::after(Duration::from_secs(60), format!("{acked} acknowledged writes"));
-        while self.acked() < acked {
-            deadline.tick().await;
-        }
-    }
-
-    /// Writer `k` until stopped: its users one at a time, each created, then (two in
-    /// three) deleted, then (one in three) restored.
-    async fn write(self, api: Api, k: usize) {
-        for i in 0.. {
-            if self.stop.load(Ordering::SeqCst) {
-                return;
-            }
-            let slot = {
-                let mut history = self.history.lock().unwrap();
-                let alias = format!("pitr-w{k}-{i}");
-                history.push(UserHistory {
-                    alias,
-                    id: None,
-                    ops: Vec::new(),
-                });
-                history.len() - 1
-            };
-            let plan: &[Kind] = match i % 3 {
-                0 => &[Kind::Create],
-                1 => &[Kind::Create, Kind::Delete],
-                _ => &[Kind::Create, Kind::Delete, Kind::Restore],
-            };
-            for &kind in plan {
-                if !self.step(&api, slot, kind).await {
-                    break;
-                }
-            }
-        }
-    }
-
-    /// Sends one operation and records it; false when it was not acknowledged.
-    async fn step(&self, api: &Api, slot: usize, kind: Kind) -> bool {
-        let (alias, id) = {
-            let history = self.history.lock().unwrap();
-            (
-                history[slot].alias.clone(),
-                history[slot].id.clone().unwrap_or_default(),
-            )
-        };
-        let sent = Instant::now();
+/// The load's writes through the fault tests' client: load users are `<name>@DOMAIN`.
+impl Writes for Api {
+    async fn write(&self, kind: Kind, name: &str, id: &str) -> Option<Value> {
         let answer = match kind {
-            Kind::Create => api.create_user(&alias, DOMAIN).await,
-            Kind::Delete => api.send(Method::DELETE, &format!("/v1.0/users/{id}"), None).await,
+            Kind::Create => self.create_user(name, DOMAIN).await,
+            Kind::Delete => self.send(Method::DELETE, &format!("/v1.0/users/{id}"), None).await,
             Kind::Restore => {
                 let path = format!("/v1.0/directory/deletedItems/{id}/restore");
-                api.send(Method::POST, &path, None).await
+                self.send(Method::POST, &path, None).await
             }
         };
-        let ok = answer.as_ref().ok().filter(|a| a.status.is_success());
-        let acked = ok.map(|_| Instant::now());
-        let mut history = self.history.lock().unwrap();
-        if kind == Kind::Create {
-            history[slot].id = ok.and_then(|a| a.body["id"].as_str()).map(str::to_owned);
-        }
-        history[slot].ops.push(Op { kind, sent, acked });
-        if acked.is_some() {
-            self.acked.fetch_add(1, Ordering::SeqCst);
-        }
-        acked.is_some()
+        answer.ok().filter(|a| a.status.is_success()).map(|a| a.body)
     }
+}
 
-    /// Every load user is, on the recovered server, in a state its history allows.
-    async fn check(&self, api: &Api, point: &RestorePoint) {
-        let (mut before, mut after, mut unknown) = (0, 0, 0);
-        for user in self.history() {
-            let Some(id) = &user.id else {
-                unknown += 1;
-                continue;
-            };
-            let allowed = user.allowed(point);
-            let found = state(api, id).await;
-            assert!(
-                allowed.contains(&found),
-                "{} is {found:?} after the recovery, but its history allows only {allowed:?}: {:?}",
-                user.alias,
-                user.ops
-            );
-            if allowed == [State::Missing] {
-                after += 1;
-            } else if allowed[0] != State::Missing {
-                before += 1;
-            }
-        }
-        println!(
-            "{} load users: {before} acknowledged before the restore point, {after} sent after it, \
-             {unknown} never created",
-            self.history().len()
+/// Every load user is, on the recovered server, in a state its history allows.
+async fn check(load: &Load, api: &Api, point: &RestorePoint) {
+    let (mut before, mut after, mut unknown) = (0, 0, 0);
+    let history = load.history();
+    for user in &history {
+        let Some(id) = &user.id else {
+            unknown += 1;
+            continue;
+        };
+        let allowed = user.allowed(point.called, point.returned);
+        let found = state(api, id).await;
+        assert!(
+            allowed.contains(&found),
+            "{} is {found:?} after the recovery, but its history allows only {allowed:?}: {:?}",
+            user.name,
+            user.ops
         );
-        assert!(before > WRITERS && after > 0, "the restore point fell mid-load");
+        if allowed == [State::Missing] {
+            after += 1;
+        } else if allowed[0] != State::Missing {
+            before += 1;
+        }
     }
+    println!(
+        "{} load users: {before} acknowledged before the restore point, {after} sent after it, \
+         {unknown} never created",
+        history.len()
+    );
+    assert!(before > WRITERS && after > 0, "the restore point fell mid-load");
 }
 
 /// Where a load user is on a server.

@@ -1,0 +1,48 @@
+//! T36 at a larger size: `ROSTER_BACKUP_USERS=N` seeds N users straight through the
+//! storage port (the fault tests' seeder: one password hash, 500 users a transaction) before
+//! the server starts, so that `roster backup` takes seconds while the writers keep writing.
+//! A quarter of them are in the recycle bin. Unset, nothing is seeded and the server
+//! creates the organisation itself.
+
+use crate::seed::Seeder;
+use crate::support::Store;
+use directory::store::Store as Port;
+use std::sync::Arc;
+use std::time::Instant;
+use store_postgres::PgStore;
+use store_sqlite::SqliteStore;
+
+/// How many users to seed first: `ROSTER_BACKUP_USERS`, or none.
+pub(crate) fn extra_users() -> usize {
+    std::env::var("ROSTER_BACKUP_USERS").map_or(0, |count| {
+        count.parse().expect("ROSTER_BACKUP_USERS is a number of users")
+    })
+}
+
+/// Creates the organisation and `count` users in `store` (nothing when `count` is 0).
+pub(crate) async fn seed(store: &Store, count: usize) {
+    if count == 0 {
+        return;
+    }
+    let started = Instant::now();
+    let seeder = Seeder::new(open(store).await).await;
+    let binned = count / 4;
+    seeder.live("bulk", count - binned).await;
+    seeder.deleted("binned", binned, time::Duration::days(1)).await;
+    eprintln!("seeded {count} users ({binned} deleted) in {:?}", started.elapsed());
+}
+
+/// Opens the store as another process would (creating and migrating the database).
+async fn open(store: &Store) -> Arc<dyn Port> {
+    match store {
+        Store::Sqlite { data_dir } => {
+            std::fs::create_dir_all(data_dir).expect("the data directory");
+            Arc::new(
+                SqliteStore::open(&data_dir.join("roster.db"))
+                    .await
+                    .expect("SQLite opens"),
+            )
+        }
+        Store::Postgres { url, .. } => Arc::new(PgStore::connect(url).await.expect("PostgreSQL opens")),
+    }
+}
