@@ -29,7 +29,14 @@ pub(crate) async fn seed(store: &Store, count: usize) {
     let binned = count / 4;
     seeder.live("bulk", count - binned).await;
     seeder.deleted("binned", binned, time::Duration::days(1)).await;
-    eprintln!("seeded {count} users ({binned} deleted) in {:?}", started.elapsed());
+    let backend = match store {
+        Store::Sqlite { .. } => "Sqlite",
+        Store::Postgres { .. } => "Postgres",
+    };
+    eprintln!(
+        "{backend}: seeded {count} users ({binned} deleted) in {:?}",
+        started.elapsed()
+    );
 }
 
 /// Opens the store as another process would (creating and migrating the database).
