@@ -39,4 +39,6 @@ mod support;
 mod tcp_proxy;
 mod throttling;
 mod time_zones;
+#[path = "../common/write_load.rs"]
+mod write_load;
 mod write_storm;

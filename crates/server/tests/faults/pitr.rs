@@ -7,9 +7,6 @@
 //! deletion times, the audit chain verifies, a deleted user restores through the API, and
 //! the purge job purges from the original deletion times.
 
-#[path = "../common/write_load.rs"]
-mod write_load;
-
 use crate::api::Api;
 use crate::backend::Backend;
 use crate::inspect::{State as Stored, assert_audit_verify_passes, bin_count, state_of, states_of};
@@ -18,6 +15,7 @@ use crate::pg_cluster::PgCluster;
 use crate::seed::{Seeded, Seeder};
 use crate::server::{DOMAIN, Server};
 use crate::support::{Deadline, exclusive, scale};
+use crate::write_load::{Kind, Load, State, Writes};
 use directory::store::Store;
 use directory::tenant::{Retention, TenantSettings};
 use directory::{Caller, Directory, SystemClock, Timestamp};
@@ -25,7 +23,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use write_load::{Kind, Load, State, Writes};
 
 const SCHEMA: &str = "roster_pitr";
 const RESTORE_POINT: &str = "roster-pitr";
