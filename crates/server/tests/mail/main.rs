@@ -5,10 +5,10 @@
 //! sending, or in the middle of the SMTP conversation, loses nothing and sends nothing
 //! twice.
 
+mod injection;
 #[path = "../common/process.rs"]
 mod process;
 mod support;
-mod injection;
 mod tls;
 
 use std::time::Duration;
