@@ -74,3 +74,19 @@ pub(crate) async fn clear_sign_in_failures(c: &mut Conn, key: &str) -> Result<()
         .map_err(classify)?;
     Ok(())
 }
+
+pub(crate) async fn forget_stale_sign_in_failures(
+    c: &mut Conn,
+    window_start: directory::clock::Timestamp,
+    now: directory::clock::Timestamp,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM sign_in_failures WHERE first_failure_at < $1 AND (locked_until IS NULL OR locked_until <= $2)",
+    )
+    .bind(db_time::to_db(window_start))
+    .bind(db_time::to_db(now))
+    .execute(&mut *c)
+    .await
+    .map_err(classify)?;
+    Ok(done.rows_affected())
+}

@@ -465,6 +465,14 @@ impl Tx for SqlTx {
         bounded(sign_in::clear_sign_in_failures(self.c(), key)).await
     }
 
+    async fn forget_stale_sign_in_failures(
+        &mut self,
+        window_start: Timestamp,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        bounded(sign_in::forget_stale_sign_in_failures(self.c(), window_start, now)).await
+    }
+
     async fn replica_seen(&mut self, seen: &ReplicaSeen) -> Result<(), StoreError> {
         bounded(replicas::replica_seen(self.c(), seen)).await
     }

@@ -377,6 +377,13 @@ pub trait Tx: ReadTx {
     async fn put_sign_in_failures(&mut self, record: &SignInFailures) -> Result<(), StoreError>;
     /// Forgets the failed sign-ins of a key (after a successful sign-in).
     async fn clear_sign_in_failures(&mut self, key: &str) -> Result<(), StoreError>;
+    /// Forgets every failed-sign-in record whose first failure is before `window_start`
+    /// and that is not locked at `now`: such records count no more. Returns how many.
+    async fn forget_stale_sign_in_failures(
+        &mut self,
+        window_start: Timestamp,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
 
     /// Inserts or replaces a replica's check-in.
     async fn replica_seen(&mut self, seen: &ReplicaSeen) -> Result<(), StoreError>;

@@ -1,5 +1,6 @@
-//! The purge job: at every interval, purge the users whose retention has ended. Safe to
-//! run in every process that shares a database; each user is purged and audited once.
+//! The purge job: at every interval, purge the users whose retention has ended, and forget
+//! failed sign-ins that count no more. Safe to run in every process that shares a
+//! database; each user is purged and audited once.
 
 use crate::every::{First, Ticks};
 use directory::Directory;
@@ -21,5 +22,10 @@ async fn purge_once(directory: &Directory) {
         }
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "the purge job failed; it will retry at the next interval"),
+    }
+    match directory.forget_stale_sign_in_failures().await {
+        Ok(0) => {}
+        Ok(forgotten) => tracing::debug!(forgotten, "forgot failed sign-ins that count no more"),
+        Err(error) => tracing::warn!(%error, "forgetting old failed sign-ins failed; it will retry"),
     }
 }

@@ -172,6 +172,7 @@ macro_rules! contract_tests {
             lifecycle::repeated_failures_lock_sign_in_per_name_until_the_lockout_ends,
             lifecycle::a_password_spray_from_one_address_pauses_sign_in_from_it_without_locking_names,
             lifecycle::replicas_that_check_in_see_each_other_until_one_stops,
+            lifecycle::failed_sign_ins_that_count_no_more_are_forgotten_and_the_rest_kept,
             lifecycle::parallel_wrong_passwords_from_several_processes_are_counted_exactly,
             lifecycle::a_revoked_role_or_disabled_account_counts_at_once_in_another_process,
             lifecycle::twenty_concurrent_takers_of_the_last_seat_leave_one_holder,

@@ -286,6 +286,17 @@ impl Directory {
         }
     }
 
+    /// Forgets the failed-sign-in records of names and addresses that count no more (their
+    /// window is over and they are not locked), so that every name or address ever
+    /// mistyped does not keep a row. The purge job calls it; returns how many it forgot.
+    pub async fn forget_stale_sign_in_failures(&self) -> Result<u64, Error> {
+        let now = self.now();
+        let mut tx = self.store.begin_redoable().await?;
+        let forgotten = tx.forget_stale_sign_in_failures(now - FAILURE_WINDOW, now).await?;
+        tx.commit().await?;
+        Ok(forgotten)
+    }
+
     /// The session a browser presents: its user must still be active and enabled.
     pub async fn session(&self, secret: &TokenSecret) -> Result<Session, Error> {
         let caller = self.authenticate(secret).await?;

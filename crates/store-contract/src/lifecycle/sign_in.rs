@@ -127,6 +127,38 @@ pub async fn a_password_spray_from_one_address_pauses_sign_in_from_it_without_lo
     assert_eq!(throttled.count(), 3, "every refused attempt is audited once");
 }
 
+pub async fn failed_sign_ins_that_count_no_more_are_forgotten_and_the_rest_kept(db: TestDb) {
+    let fx = Fixture::new(db).await;
+    fx.create("adele@contoso.com").await;
+    let wrong = |name: &'static str| {
+        let directory = fx.directory.clone();
+        async move { directory.sign_in_from(name, WRONG, SESSION, &from("203.0.113.9")).await }
+    };
+    let _ = wrong("old@contoso.com").await;
+    fx.clock.advance(Duration::minutes(10));
+    for _ in 0..LOCKOUT_THRESHOLD {
+        let _ = wrong("locked@contoso.com").await;
+    }
+    // Past the address's window, which therefore starts again with this failure.
+    fx.clock.advance(FAILURE_WINDOW - Duration::minutes(9));
+    let _ = wrong("recent@contoso.com").await;
+    let forget = || fx.directory.forget_stale_sign_in_failures();
+    assert_eq!(forget().await.unwrap(), 1, "only old@contoso.com counts no more");
+    let locked = fx.directory.sign_in("locked@contoso.com", WRONG, SESSION).await;
+    assert!(matches!(locked, Err(Error::Locked { .. })), "{locked:?}");
+    fx.clock.advance(LOCKOUT_DURATION);
+    assert_eq!(forget().await.unwrap(), 1, "locked@contoso.com, once its lock is over");
+    fx.clock.advance(Duration::seconds(1));
+    assert_eq!(forget().await.unwrap(), 2, "the address and recent@contoso.com");
+    assert_eq!(forget().await.unwrap(), 0);
+    // Forgetting changed no rule: five more failures lock the name again.
+    for _ in 1..LOCKOUT_THRESHOLD {
+        let _ = fx.directory.sign_in("adele@contoso.com", WRONG, SESSION).await;
+    }
+    let fifth = fx.directory.sign_in("adele@contoso.com", WRONG, SESSION).await;
+    assert!(matches!(fifth, Err(Error::Locked { .. })), "{fifth:?}");
+}
+
 pub async fn unknown_names_lock_too_and_old_failures_expire(db: TestDb) {
     let fx = Fixture::new(db).await;
     fx.create("adele@contoso.com").await;
