@@ -29,10 +29,10 @@ pub(crate) struct AddressReservation {
     pub(crate) pauses_until: Option<Timestamp>,
 }
 
-/// The counter key of a client address. Sign-in name keys hold no control character, so
-/// no typed name counts against an address.
+/// The counter key of a client address. It starts with a space, which a sign-in name key
+/// never does (names are trimmed), so no typed name counts against an address.
 fn address_key(label: &str) -> String {
-    format!("\u{1}address {label}")
+    format!(" address {label}")
 }
 
 /// The address as counted: an IPv4 address, or the /64 network of an IPv6 one.
@@ -103,7 +103,8 @@ mod tests {
     #[test]
     fn no_typed_name_can_take_an_address_key() {
         let key = address_key("203.0.113.9");
-        assert!(key.starts_with('\u{1}'));
-        assert!(!super::super::sign_in::sign_in_key(&key).contains('\u{1}'));
+        for typed in [key.clone(), format!("\t{key}"), key.trim().to_owned()] {
+            assert_ne!(super::super::sign_in::sign_in_key(&typed), key, "{typed:?}");
+        }
     }
 }

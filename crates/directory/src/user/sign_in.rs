@@ -120,11 +120,10 @@ pub struct Session {
     pub user: User,
 }
 
-/// The comparison key of a sign-in name as typed (no control characters: those keys are
-/// the address limit's).
+/// The comparison key of a sign-in name as typed: trimmed, so it never starts with a space
+/// (those keys are the address limit's), and kept otherwise as typed for the records.
 pub(crate) fn sign_in_key(name: &str) -> String {
-    let name = name.trim().chars().filter(|c| !c.is_control()).take(256);
-    name.collect::<String>().to_lowercase()
+    name.trim().chars().take(256).collect::<String>().to_lowercase()
 }
 
 /// What an attempt reserved before its password was checked: when a failure locks the
