@@ -198,32 +198,6 @@ pub(crate) async fn address_holders(c: &mut Conn, keys: &[String]) -> Result<Vec
         .collect()
 }
 
-/// Marks an active user deleted; everything it has stays.
-pub(crate) async fn mark_deleted(c: &mut Conn, id: UserId, at: Timestamp) -> Result<bool, StoreError> {
-    let done = sqlx::query::<Db>("UPDATE users SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
-        .bind(id.0)
-        .bind(db_time::to_db(at))
-        .execute(&mut *c)
-        .await
-        .map_err(classify)?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Replaces a user's remembered groups by its current memberships.
-pub(crate) async fn remember_former_groups(c: &mut Conn, id: UserId) -> Result<(), StoreError> {
-    forget_former_groups(c, id).await?;
-    sqlx::query::<Db>(
-        "INSERT INTO former_groups (user_id, group_id, display_name) \
-         SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
-         WHERE m.user_id = $1",
-    )
-    .bind(id.0)
-    .execute(&mut *c)
-    .await
-    .map_err(classify)?;
-    Ok(())
-}
-
 async fn forget_former_groups(c: &mut Conn, id: UserId) -> Result<(), StoreError> {
     sqlx::query::<Db>("DELETE FROM former_groups WHERE user_id = $1")
         .bind(id.0)

@@ -66,29 +66,17 @@ fn mark(release_addresses: bool) -> String {
     format!("UPDATE users SET deleted_at = $2{released} WHERE id = $1 AND deleted_at IS NULL RETURNING id")
 }
 
-/// The other writes, named, each on the user `$1`'s rows only while `guard` holds.
-///
-/// The remembered groups become the current memberships, with their names now. A user
-/// should have none while active, but stale rows are replaced as before, without a
-/// `DELETE` and an `INSERT` of one row in one statement (in a `WITH`, their order is not
-/// set): rows of groups the user is no longer in are deleted, and the others inserted or
-/// renamed.
+/// The other writes, named, each on the user `$1`'s rows only while `guard` holds. An
+/// active user has no remembered groups (every restore forgets them), so its memberships
+/// now are inserted as they are.
 fn writes(guard: &str, release_addresses: bool) -> Vec<(&'static str, String)> {
     let mut writes = vec![
-        (
-            "forgotten",
-            format!(
-                "DELETE FROM former_groups WHERE user_id = $1 AND {guard} \
-                 AND group_id NOT IN (SELECT group_id FROM group_members WHERE user_id = $1)"
-            ),
-        ),
         (
             "remembered",
             format!(
                 "INSERT INTO former_groups (user_id, group_id, display_name) \
                  SELECT m.user_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id \
-                 WHERE m.user_id = $1 AND {guard} \
-                 ON CONFLICT (user_id, group_id) DO UPDATE SET display_name = excluded.display_name"
+                 WHERE m.user_id = $1 AND {guard}"
             ),
         ),
         (

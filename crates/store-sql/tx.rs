@@ -315,14 +315,6 @@ impl Tx for SqlTx {
         bounded(users::set_password(self.c(), id, password, force_change)).await
     }
 
-    async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError> {
-        bounded(recycle_bin::mark_deleted(self.c(), id, at)).await
-    }
-
-    async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError> {
-        bounded(recycle_bin::remember_former_groups(self.c(), id)).await
-    }
-
     async fn soft_delete_user(
         &mut self,
         id: UserId,

@@ -220,13 +220,12 @@ impl Seeder {
             },
         )
         .await?;
+        // Deleted users take their seat first, and the soft delete frees it, as in life.
+        tx.take_seat(sku, true).await?;
         if batch.deleted {
-            tx.remember_former_groups(id).await?;
             let millis = i64::try_from(n).unwrap_or(i64::MAX);
-            tx.mark_deleted(id, self.started - BIN_AGE - Duration::milliseconds(millis))
+            tx.soft_delete_user(id, self.started - BIN_AGE - Duration::milliseconds(millis), false)
                 .await?;
-        } else {
-            tx.take_seat(sku, true).await?;
         }
         Ok(id)
     }

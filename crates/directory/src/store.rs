@@ -289,17 +289,13 @@ pub trait Tx: ReadTx {
     async fn set_password(&mut self, id: UserId, password: &PasswordHash, force_change: bool)
     -> Result<(), StoreError>;
 
-    /// Marks an active user deleted at `at`; memberships, roles, licences, manager and
-    /// addresses stay. False if no active user has the id.
-    async fn mark_deleted(&mut self, id: UserId, at: Timestamp) -> Result<bool, StoreError>;
-    /// Remembers the groups a user belongs to now, for the recycle bin's view.
-    async fn remember_former_groups(&mut self, id: UserId) -> Result<(), StoreError>;
-    /// Soft-deletes an active user in as few statements as the adapter can: remembers its
-    /// groups ([`Tx::remember_former_groups`]), frees one seat of each subscription it holds
-    /// a licence of (no counter below zero; the licences stay), revokes its tokens
-    /// ([`Tx::revoke_tokens_of`]), releases its addresses if `release_addresses`
-    /// ([`Tx::release_addresses`]) and marks it deleted at `at` ([`Tx::mark_deleted`]).
-    /// False, and nothing changed, if no active user has the id.
+    /// Soft-deletes an active user in as few statements as the adapter can: remembers the
+    /// groups it is in now (an active user has none remembered: every restore forgets
+    /// them), frees one seat of each subscription it holds a licence of (no counter below
+    /// zero; the licences stay), revokes its tokens ([`Tx::revoke_tokens_of`]), releases
+    /// its addresses if `release_addresses` ([`Tx::release_addresses`]) and marks it deleted
+    /// at `at`; memberships, roles, licences, manager and addresses stay. False, and nothing
+    /// changed, if no active user has the id.
     async fn soft_delete_user(
         &mut self,
         id: UserId,

@@ -124,6 +124,6 @@ async fn insert(store: &Arc<dyn Store>, users: &[&User], hash: &PasswordHash) {
 
 async fn delete(store: &Arc<dyn Store>, id: UserId, when: Timestamp) {
     let mut tx = store.begin().await.unwrap();
-    assert!(tx.mark_deleted(id, when).await.unwrap());
+    assert!(tx.soft_delete_user(id, when, false).await.unwrap());
     tx.commit().await.unwrap();
 }

@@ -140,12 +140,10 @@ impl Seeder {
             disabled_plans: Vec::new(),
         };
         tx.add_license(user.id, &license).await.unwrap();
-        match deleted_at {
-            Some(at) => {
-                tx.remember_former_groups(user.id).await.unwrap();
-                assert!(tx.mark_deleted(user.id, at).await.unwrap());
-            }
-            None => assert!(tx.take_seat(self.sku, true).await.unwrap()),
+        // A deleted user takes its seat first, and the soft delete frees it, as in life.
+        assert!(tx.take_seat(self.sku, true).await.unwrap());
+        if let Some(at) = deleted_at {
+            assert!(tx.soft_delete_user(user.id, at, false).await.unwrap());
         }
         let mut address_keys = user.proxy_addresses.keys();
         address_keys.sort();

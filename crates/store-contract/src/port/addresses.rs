@@ -158,7 +158,7 @@ pub async fn deleted_users_keep_reserving_addresses_until_released(db: TestDb) {
     let when = [at(100), at(200), at(200)];
     let mut tx = store.begin().await.unwrap();
     for (gone, when) in bin.iter().zip(when) {
-        assert!(tx.mark_deleted(gone.id, when).await.unwrap());
+        assert!(tx.soft_delete_user(gone.id, when, false).await.unwrap());
     }
     tx.commit().await.unwrap();
     bin[1..].sort_by_key(|u| u.id);

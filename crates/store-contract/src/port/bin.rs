@@ -63,9 +63,8 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
     tx.assign_role(full.id, AdminRole::UserAdministrator).await.unwrap();
     tx.assign_role(full.id, AdminRole::HelpdeskAdministrator).await.unwrap();
     for (n, u) in [&full, &bare].into_iter().enumerate() {
-        tx.remember_former_groups(u.id).await.unwrap();
         assert!(
-            tx.mark_deleted(u.id, at(100 + i64::try_from(n).unwrap()))
+            tx.soft_delete_user(u.id, at(100 + i64::try_from(n).unwrap()), false)
                 .await
                 .unwrap()
         );
@@ -126,7 +125,7 @@ pub async fn the_bin_count_stays_exact_through_deletes_restores_purges_and_rollb
     let mut tx = store.begin().await.unwrap();
     for (n, u) in users[..3].iter().enumerate() {
         assert!(
-            tx.mark_deleted(u.id, at(100 * (1 + i64::try_from(n).unwrap())))
+            tx.soft_delete_user(u.id, at(100 * (1 + i64::try_from(n).unwrap())), false)
                 .await
                 .unwrap()
         );
@@ -144,14 +143,14 @@ pub async fn the_bin_count_stays_exact_through_deletes_restores_purges_and_rollb
     // A rolled-back savepoint and a dropped transaction change nothing.
     let mut tx = store.begin().await.unwrap();
     tx.savepoint().await.unwrap();
-    assert!(tx.mark_deleted(users[3].id, at(400)).await.unwrap());
+    assert!(tx.soft_delete_user(users[3].id, at(400), false).await.unwrap());
     tx.rollback_to_savepoint().await.unwrap();
     tx.savepoint().await.unwrap();
-    assert!(tx.mark_deleted(users[4].id, at(400)).await.unwrap());
+    assert!(tx.soft_delete_user(users[4].id, at(400), false).await.unwrap());
     tx.release_savepoint().await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert!(tx.mark_deleted(users[3].id, at(400)).await.unwrap());
+    assert!(tx.soft_delete_user(users[3].id, at(400), false).await.unwrap());
     drop(tx);
     assert_eq!(bin_count(&store, at(0)).await, 4);
 
@@ -166,7 +165,7 @@ pub async fn the_bin_count_stays_exact_through_deletes_restores_purges_and_rollb
     assert_eq!(bin_count(&store, at(0)).await, 2);
     let mut tx = store.begin().await.unwrap();
     assert!(tx.purge_user(users[0].id, None).await.unwrap());
-    assert!(tx.mark_deleted(users[5].id, at(500)).await.unwrap());
+    assert!(tx.soft_delete_user(users[5].id, at(500), false).await.unwrap());
     tx.commit().await.unwrap();
     assert_eq!(bin_count(&store, at(0)).await, 2);
     let mut tx = store.begin().await.unwrap();

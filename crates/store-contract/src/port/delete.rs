@@ -108,8 +108,6 @@ pub async fn a_soft_delete_remembers_groups_frees_seats_revokes_tokens_and_keeps
     for (g, u) in [(&zulu, &adele), (&left, &adele), (&zulu, &bob)] {
         tx.add_member(g.id, u.id).await.unwrap();
     }
-    // Stale remembered groups of an active user are replaced by its memberships now.
-    tx.remember_former_groups(adele.id).await.unwrap();
     assert!(tx.remove_member(left.id, adele.id).await.unwrap());
     tx.add_member(alpha.id, adele.id).await.unwrap();
     for (u, s) in [(&adele, &e3), (&adele, &ems), (&bob, &e3)] {

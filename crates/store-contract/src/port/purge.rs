@@ -39,8 +39,7 @@ pub async fn purge_deletes_once_and_cascades(db: TestDb) {
     drop(tx);
 
     let mut tx = store.begin().await.unwrap();
-    tx.remember_former_groups(boss.id).await.unwrap();
-    assert!(tx.mark_deleted(boss.id, at(100)).await.unwrap());
+    assert!(tx.soft_delete_user(boss.id, at(100), false).await.unwrap());
     tx.commit().await.unwrap();
 
     // Deleted, the boss keeps everything but counts nowhere.
@@ -160,8 +159,7 @@ pub async fn a_read_sees_one_snapshot_while_a_purge_commits(db: TestDb) {
     tx.add_member(team.id, gone.id).await.unwrap();
     tx.insert_sku(&e3).await.unwrap();
     tx.add_license(gone.id, &license).await.unwrap();
-    tx.remember_former_groups(gone.id).await.unwrap();
-    assert!(tx.mark_deleted(gone.id, at(100)).await.unwrap());
+    assert!(tx.soft_delete_user(gone.id, at(100), false).await.unwrap());
     tx.commit().await.unwrap();
 
     let mut read = store.read().await.unwrap();

@@ -37,8 +37,7 @@ pub async fn a_restore_reads_its_user_with_details_and_current_groups_in_one_rea
         tx.insert_group(g).await.unwrap();
         tx.add_member(g.id, member.id).await.unwrap();
     }
-    tx.remember_former_groups(member.id).await.unwrap();
-    assert!(tx.mark_deleted(member.id, at(10)).await.unwrap());
+    assert!(tx.soft_delete_user(member.id, at(10), false).await.unwrap());
     assert!(tx.delete_group(gone.id).await.unwrap());
     tx.commit().await.unwrap();
     delete(&store, loner.id, at(11)).await;
@@ -92,8 +91,7 @@ pub async fn a_restore_from_what_was_read_writes_the_user_back_whatever_changed(
     tx.insert_group(&team).await.unwrap();
     tx.add_member(team.id, kept.id).await.unwrap();
     for u in everyone {
-        tx.remember_former_groups(u.id).await.unwrap();
-        assert!(tx.mark_deleted(u.id, at(10)).await.unwrap());
+        assert!(tx.soft_delete_user(u.id, at(10), false).await.unwrap());
     }
     assert_eq!(tx.release_addresses(released.id).await.unwrap(), 1);
     tx.commit().await.unwrap();
@@ -106,7 +104,7 @@ pub async fn a_restore_from_what_was_read_writes_the_user_back_whatever_changed(
     // Changed since the read, in this transaction: released, and restored then deleted again.
     assert_eq!(tx.release_addresses(raced.id).await.unwrap(), 1);
     assert!(tx.mark_restored(&renewed).await.unwrap());
-    assert!(tx.mark_deleted(renewed.id, at(20)).await.unwrap());
+    assert!(tx.soft_delete_user(renewed.id, at(20), false).await.unwrap());
     let mut back = trimmed.clone();
     back.proxy_addresses = addresses(&["SMTP:trimmed@contoso.com"]);
     let restored = [&kept, &released, &back, &raced, &renewed];

@@ -219,7 +219,7 @@ pub async fn upn_is_unique_among_active_users_ignoring_case(db: TestDb) {
     let mut tx = store.begin().await.unwrap();
     assert!(tx.mark_restored(&restored).await.unwrap());
     assert!(!tx.mark_restored(&restored).await.unwrap());
-    assert!(!tx.mark_deleted(UserId::generate(), at(61)).await.unwrap());
+    assert!(!tx.soft_delete_user(UserId::generate(), at(61), false).await.unwrap());
     tx.commit().await.unwrap();
     let mut read = store.read().await.unwrap();
     assert_eq!(read.user(first.id).await.unwrap(), Some(restored));
