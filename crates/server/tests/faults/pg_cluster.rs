@@ -2,7 +2,8 @@
 //! server is never stopped): `initdb` and `pg_ctl` from `/usr/lib/postgresql/*/bin`, run
 //! as the `postgres` OS user with `runuser`, in a temporary directory, on a free port.
 //! Stopped (immediately) on drop. For point-in-time recovery a cluster may archive its WAL,
-//! be copied with `pg_basebackup`, and the copy replay the archive up to a restore point.
+//! be copied with `pg_basebackup`, and the copy replay the archive up to a
+//! [`RecoveryTarget`]: a named restore point or a time.
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -119,13 +120,14 @@ impl PgCluster {
     }
 
     /// Starts a [`PgCluster::base_backup`] copy with `recovery.signal`: it replays the WAL
-    /// that `source` archived up to the restore point `name`, then is promoted. Returns
-    /// once it accepts writes.
-    pub(crate) fn recover_to(&self, source: &PgCluster, name: &str) {
+    /// that `source` archived up to `target`, then is promoted. Returns once it accepts
+    /// writes, after checking in its log that the recovery stopped at the target (not at
+    /// the end of the archive).
+    pub(crate) fn recover_to(&self, source: &PgCluster, target: &RecoveryTarget) {
         self.add_settings(&[
             "archive_mode = off".into(),
             format!("restore_command = 'cp {}/%f %p'", source.archive().display()),
-            format!("recovery_target_name = '{name}'"),
+            target.setting(),
             "recovery_target_action = 'promote'".into(),
         ]);
         let signal = self.data().join("recovery.signal").display().to_string();
@@ -142,8 +144,8 @@ impl PgCluster {
         }
         let log = self.log();
         assert!(
-            log.contains(&format!("recovery stopping at restore point \"{name}\"")),
-            "the recovery stopped at the restore point; its log:\n{log}"
+            log.contains(&target.stop_message()),
+            "the recovery stopped at {target:?}; its log:\n{log}"
         );
     }
 
@@ -226,6 +228,35 @@ impl PgCluster {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+/// Where a point-in-time recovery stops.
+#[derive(Debug, Clone)]
+pub(crate) enum RecoveryTarget {
+    /// A restore point the source made with `pg_create_restore_point`.
+    RestorePoint(String),
+    /// A time as the source printed a `timestamptz` (`SELECT clock_timestamp()::text`):
+    /// transactions that committed at or before it are replayed, none after it.
+    Time(String),
+}
+
+impl RecoveryTarget {
+    /// The `postgresql.conf` line.
+    fn setting(&self) -> String {
+        match self {
+            RecoveryTarget::RestorePoint(name) => format!("recovery_target_name = '{name}'"),
+            RecoveryTarget::Time(time) => format!("recovery_target_time = '{time}'"),
+        }
+    }
+
+    /// What the server logs when it stops there: at the restore point, or before the first
+    /// transaction that committed after the time.
+    fn stop_message(&self) -> String {
+        match self {
+            RecoveryTarget::RestorePoint(name) => format!("recovery stopping at restore point \"{name}\""),
+            RecoveryTarget::Time(_) => "recovery stopping before commit of transaction".into(),
+        }
     }
 }
 

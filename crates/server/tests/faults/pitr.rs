@@ -1,26 +1,34 @@
 //! T36's nightly half: PostgreSQL base backup plus WAL replay to a point in time. A private
 //! cluster archives its WAL while Graph writers create, delete and restore users through a
-//! real `roster serve`; `pg_basebackup` runs mid-load, and later a named restore point is
-//! set. A copy of the base backup replays the archive up to that point and is promoted.
-//! On it every write acknowledged before the restore point is there (in a state its
-//! history allows), nothing sent after it is, the seeded users are whole with their
-//! deletion times, the audit chain verifies, a deleted user restores through the API, and
-//! the purge job purges from the original deletion times.
+//! real `roster serve`; `pg_basebackup` runs mid-load, and later the recovery target is set
+//! on the source: a named restore point, or the database's own `clock_timestamp()`. A copy
+//! of the base backup replays the archive up to that target and is promoted. On it every
+//! write acknowledged before the target is there (in a state its history allows), nothing
+//! sent after it is, the seeded users are whole with their deletion times, the audit chain
+//! verifies, a deleted user restores through the API, and the purge job purges from the
+//! original deletion times. Retention deadlines are absolute times: users deleted before
+//! the base backup whose retention ends a few seconds after the recovered server starts
+//! are listed and restorable until then, and purged once after it by that server's job.
 
 use crate::api::Api;
 use crate::backend::Backend;
-use crate::inspect::{State as Stored, assert_audit_verify_passes, bin_count, state_of, states_of};
+use crate::inspect::{
+    State as Stored, assert_audit_verify_passes, assert_chain_verifies, assert_recorded_by, audit_events, bin_count,
+    state_of, states_of,
+};
 use crate::kill_purge::ExpiredBin;
-use crate::pg_cluster::PgCluster;
+use crate::pg_cluster::{PgCluster, RecoveryTarget};
 use crate::seed::{Seeded, Seeder};
 use crate::server::{DOMAIN, Server};
 use crate::support::{Deadline, exclusive, scale};
 use crate::write_load::{Kind, Load, State, Writes};
+use directory::audit::{AuditAction, AuditOutcome};
 use directory::store::Store;
 use directory::tenant::{Retention, TenantSettings};
 use directory::{Caller, Directory, SystemClock, Timestamp};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,6 +38,23 @@ const WRITERS: usize = 3;
 const ANSWER_BOUND: Duration = Duration::from_secs(30);
 /// How long the load may take to reach a count of acknowledged writes.
 const PATIENCE: Duration = Duration::from_secs(60);
+/// The tenant's retention in the deadline test, set before the base backup.
+const RETENTION: time::Duration = time::Duration::hours(1);
+/// The crossing users' retention ends every [`DUE_STEP`] seconds from [`FIRST_DUE`] to
+/// [`LAST_DUE`] seconds after they are seeded, [`PER_DUE`] users at each: whenever the
+/// recovered server is ready, the nearest deadline still ahead is at most a step away.
+const FIRST_DUE: i64 = 4;
+const DUE_STEP: usize = 2;
+const LAST_DUE: i64 = 60;
+const PER_DUE: usize = 3;
+/// How far ahead the deadline the test watches must still be when the recovered server is
+/// ready: room to list the users and restore one before it.
+const MARGIN: time::Duration = time::Duration::seconds(2);
+/// How soon after a deadline (or after the recovered server is ready, when that is later)
+/// its purge job, running every second, has purged the user: a late purge fails too.
+const PURGE_LAG: time::Duration = time::Duration::seconds(5);
+/// Deleted users, as Graph lists them.
+const BIN: &str = "/v1.0/directory/deletedItems/microsoft.graph.user";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_acknowledged_write() {
@@ -45,16 +70,10 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let server = Server::start("pitr-source", &backend.serve_args(), "1h");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     let load = Load::default();
-    let (copy, point) = load_across_a_restore_point(&source, &api, &load).await;
+    let (copy, point) = load_across_a_target(&source, &api, &load, Aim::RestorePoint).await;
     let deletion_times = deletion_times(&api, &load, &point).await;
     server.kill();
-    tokio::task::block_in_place(|| {
-        source.archive_current_wal();
-        source.stop_immediately();
-        let started = Instant::now();
-        copy.recover_to(&source, RESTORE_POINT);
-        println!("recovered to the restore point and promoted in {:?}", started.elapsed());
-    });
+    recover(&source, &copy, &point.target);
 
     let restored = Backend::postgres_at(&copy.url(), SCHEMA);
     let store = restored.open().await;
@@ -64,20 +83,255 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     seed.restore_one_and_purge_the_expired(&api, &store).await;
     check(&load, &api, &point).await;
-    for (id, deleted_at) in &deletion_times {
-        let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-        assert_eq!(
-            &answer.body["deletedDateTime"], deleted_at,
-            "the purge deadline is kept"
-        );
-    }
+    assert_deletion_times_kept(&api, &deletion_times).await;
     server.kill();
 }
 
-/// Writers run while `pg_basebackup` copies the source, then until the restore point is
-/// set, then a little longer; returns the copy and the restore point once they stopped.
-async fn load_across_a_restore_point(source: &PgCluster, api: &Api, load: &Load) -> (PgCluster, RestorePoint) {
+/// `recovery_target_time`: the target is the source database's `clock_timestamp()`, read
+/// between two phases of writes. Every write acknowledged before the query was sent
+/// committed before that time and is replayed; every write sent after its answer arrived
+/// committed after it and is not (users created only then are missing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_wal_replay_to_a_database_timestamp_keeps_writes_acknowledged_before_it_and_none_after() {
+    let _one = exclusive().await;
+    let source = PgCluster::start_archiving();
+    let backend = Backend::postgres_at(&source.url(), SCHEMA);
+    let store = backend.open().await;
+    let token = Seeder::new(store.clone()).await.token().await;
+    drop(store);
+
+    let server = Server::start("pitr-time-source", &backend.serve_args(), "1h");
+    let api = Api::new(&server.base, &token, ANSWER_BOUND);
+    let load = Load::default();
+    let (copy, at) = load_across_a_target(&source, &api, &load, Aim::Time).await;
+    println!("recovery target: {:?}", at.target);
+    let deletion_times = deletion_times(&api, &load, &at).await;
+    server.kill();
+    recover(&source, &copy, &at.target);
+
+    let restored = Backend::postgres_at(&copy.url(), SCHEMA);
+    assert_audit_verify_passes(&restored.serve_args());
+    let server = Server::start("pitr-time-restored", &restored.serve_args(), "1h");
+    let api = Api::new(&server.base, &token, ANSWER_BOUND);
+    check(&load, &api, &at).await;
+    assert_deletion_times_kept(&api, &deletion_times).await;
+    server.kill();
+}
+
+/// A retention deadline that falls after the recovery in real time. Before the base
+/// backup the retention becomes an hour and users are deleted so that theirs ends from a
+/// few to [`LAST_DUE`] seconds later. The recovered server starts with some of those
+/// deadlines still ahead: the nearest such users are listed in the recycle bin and one of
+/// them restores; once the deadline passes, the server's own purge job purges the others,
+/// each once (one audit record, dated from its deadline to [`PURGE_LAG`] after it), and the
+/// restored one not at all. The wait is real, a few seconds, polled: `roster serve` decides
+/// by the database's clock, so libfaketime on the server would not move the deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_recovery_keeps_retention_deadlines_that_pass_after_it_and_the_recovered_server_purges_once() {
+    let _one = exclusive().await;
+    let source = PgCluster::start_archiving();
+    let backend = Backend::postgres_at(&source.url(), SCHEMA);
+    let store = backend.open().await;
+    let seeder = Seeder::new(store.clone()).await;
+    let token = seeder.token().await;
+    seeder.set_retention(RETENTION).await;
+    let crossing = Crossing::plant(&seeder, &store).await;
+    drop((seeder, store));
+
+    let copy = tokio::task::block_in_place(|| source.base_backup());
+    let point = Mark::set(Aim::RestorePoint, &source.url()).await;
+    recover(&source, &copy, &point.target);
+
+    let restored = Backend::postgres_at(&copy.url(), SCHEMA);
+    let store = restored.open().await;
+    let server = Server::start("pitr-deadline", &restored.serve_args(), "1s");
+    let api = Api::new(&server.base, &token, ANSWER_BOUND);
+    crossing.listed_until_due_then_purged_once(&api, &store).await;
+    server.kill();
+}
+
+/// Users deleted before the base backup whose retention ends seconds later, each with that
+/// instant.
+struct Crossing {
+    users: Vec<(Seeded, Timestamp)>,
+}
+
+impl Crossing {
+    /// Seeds the users, the retention being [`RETENTION`] already.
+    async fn plant(seeder: &Seeder, store: &Arc<dyn Store>) -> Crossing {
+        let mut seeded = Vec::new();
+        for seconds in (FIRST_DUE..=LAST_DUE).step_by(DUE_STEP) {
+            let ago = RETENTION - time::Duration::seconds(seconds);
+            seeded.extend(seeder.deleted(&format!("crossing{seconds}"), PER_DUE, ago).await);
+        }
+        let mut read = store.read().await.unwrap();
+        let mut users = Vec::with_capacity(seeded.len());
+        for user in seeded {
+            let deleted = read.deleted_user(user.id).await.unwrap().expect("seeded in the bin");
+            users.push((user, deleted.deleted_at + RETENTION));
+        }
+        Crossing { users }
+    }
+
+    /// On the recovered server: the users whose deadline is the nearest still [`MARGIN`]
+    /// ahead are listed in the bin and one of them restores, before that deadline (by the
+    /// database's clock). Then every user due by it but the restored one is purged by the
+    /// server's purge job, with one audit record each dated no earlier than its deadline
+    /// and less than [`PURGE_LAG`] after it; the later ones are purged the same way or still
+    /// in the bin, unaudited.
+    async fn listed_until_due_then_purged_once(&self, api: &Api, store: &Arc<dyn Store>) {
+        let ready = database_time(store).await;
+        let (due, nearest) = self.first_due_after(ready + MARGIN);
+        let early = self.users.iter().filter(|(_, at)| *at <= ready).count();
+        println!(
+            "crossing users: {early} due before the recovered server was ready, {} due {} after it",
+            nearest.len(),
+            due - ready
+        );
+        let restored = listed_and_one_restored(api, store, &nearest, due).await;
+        let deadline = Deadline::after(Duration::from_secs(30), "the recovered server's purge job");
+        for (user, _) in self.users.iter().filter(|(u, at)| *at <= due && u.id != restored.id) {
+            while state_of(store, user).await != Stored::Purged {
+                deadline.tick().await;
+            }
+        }
+        self.assert_purged_once_when_due(store, restored, ready, due).await;
+        assert_recorded_by(store, AuditAction::HardDeleteUser, &["pitr-deadline"]).await;
+        assert_chain_verifies(store).await;
+    }
+
+    /// The first deadline at or after `at`, and the users due then.
+    fn first_due_after(&self, at: Timestamp) -> (Timestamp, Vec<&Seeded>) {
+        let deadlines = self.users.iter().map(|(_, due)| *due);
+        let Some(due) = deadlines.clone().filter(|due| *due >= at).min() else {
+            let last = deadlines.max().unwrap();
+            panic!("the recovered server was ready too late: {at} is after the last crossing deadline {last}");
+        };
+        let users = self.users.iter().filter(|(_, at)| *at == due);
+        (due, users.map(|(user, _)| user).collect())
+    }
+
+    /// Every user due by `due` but `restored` purged, once, from its deadline (or `ready`,
+    /// when the server started after it) to [`PURGE_LAG`] later; later ones purged the same
+    /// way or in the bin without a purge record; `restored` active and never purged.
+    async fn assert_purged_once_when_due(
+        &self,
+        store: &Arc<dyn Store>,
+        restored: &Seeded,
+        ready: Timestamp,
+        due: Timestamp,
+    ) {
+        let purged_at = purge_records(store).await;
+        let (mut purged, mut not_due) = (0, 0);
+        for (user, at) in &self.users {
+            let records = purged_at.get(&user.id.as_uuid()).cloned().unwrap_or_default();
+            match state_of(store, user).await {
+                Stored::Active if user.id == restored.id => {
+                    assert!(records.is_empty(), "{} restored, yet purged: {records:?}", user.upn);
+                }
+                Stored::Purged => {
+                    assert_eq!(records.len(), 1, "{} purged once: {records:?}", user.upn);
+                    assert!(
+                        records[0] >= *at,
+                        "{} purged at {} before its deadline {at}",
+                        user.upn,
+                        records[0]
+                    );
+                    assert!(
+                        records[0] < (*at).max(ready) + PURGE_LAG,
+                        "{} purged at {}, late for its deadline {at}",
+                        user.upn,
+                        records[0]
+                    );
+                    purged += 1;
+                }
+                Stored::Deleted => {
+                    assert!(records.is_empty(), "{} in the bin, purged: {records:?}", user.upn);
+                    assert!(*at > due, "{} was due at {at}, still in the bin", user.upn);
+                    not_due += 1;
+                }
+                Stored::Active => panic!("{} was restored by nobody", user.upn),
+            }
+        }
+        println!("crossing users: {purged} purged once by the recovered server, {not_due} not yet due");
+    }
+}
+
+/// `nearest` (due at `due`) are in the recycle bin's list, and the first restores through
+/// Graph, before `due` by the database's clock; returns that one.
+async fn listed_and_one_restored<'a>(
+    api: &Api,
+    store: &Arc<dyn Store>,
+    nearest: &[&'a Seeded],
+    due: Timestamp,
+) -> &'a Seeded {
+    let listed = api
+        .get(&format!("{BIN}?$filter=startsWith(displayName,'crossing')&$top=999"))
+        .await
+        .unwrap();
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let ids: Vec<&str> = (listed.body["value"].as_array().expect("a page of deleted users").iter())
+        .filter_map(|user| user["id"].as_str())
+        .collect();
+    for user in nearest {
+        let id = user.id.as_uuid().to_string();
+        assert!(
+            ids.contains(&id.as_str()),
+            "{} is not listed before its deadline",
+            user.upn
+        );
+    }
+    let restored = nearest[0];
+    let path = format!("/v1.0/directory/deletedItems/{}/restore", restored.id.as_uuid());
+    let answer = api.send(Method::POST, &path, None).await.unwrap();
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "restorable before its deadline: {}",
+        answer.body
+    );
+    let answered = database_time(store).await;
+    assert!(
+        answered < due,
+        "listed and restored before the deadline {due}, but the database's clock read {answered} after"
+    );
+    println!("listed and one restored {} before their deadline", due - answered);
+    assert_eq!(state_of(store, restored).await, Stored::Active);
+    restored
+}
+
+/// The database server's clock now.
+async fn database_time(store: &Arc<dyn Store>) -> Timestamp {
+    store.database_time().await.unwrap().expect("PostgreSQL's clock")
+}
+
+/// The times of the successful purge records, by user.
+async fn purge_records(store: &Arc<dyn Store>) -> HashMap<uuid::Uuid, Vec<Timestamp>> {
+    let mut records: HashMap<uuid::Uuid, Vec<Timestamp>> = HashMap::new();
+    for event in audit_events(store).await {
+        if let (AuditAction::HardDeleteUser, AuditOutcome::Success, Some(id)) =
+            (event.action, event.outcome, event.target_id)
+        {
+            records.entry(id).or_default().push(event.at);
+        }
+    }
+    records
+}
+
+/// Archives the source's last WAL, crashes it, and recovers `copy` to `target`.
+fn recover(source: &PgCluster, copy: &PgCluster, target: &RecoveryTarget) {
+    tokio::task::block_in_place(|| {
+        source.archive_current_wal();
+        source.stop_immediately();
+        let started = Instant::now();
+        copy.recover_to(source, target);
+        println!("recovered to {target:?} and promoted in {:?}", started.elapsed());
+    });
+}
+
+/// Writers run while `pg_basebackup` copies the source, then until the recovery target is
+/// set, then a little longer; returns the copy and the target once they stopped.
+async fn load_across_a_target(source: &PgCluster, api: &Api, load: &Load, aim: Aim) -> (PgCluster, Mark) {
     let writers: Vec<_> = (0..WRITERS)
         .map(|k| tokio::spawn(load.clone().write(api.clone(), format!("pitr-w{k}-"), None)))
         .collect();
@@ -91,7 +345,7 @@ async fn load_across_a_restore_point(source: &PgCluster, api: &Api, load: &Load)
         load.acked() - acked
     );
     load.wait_for(load.acked() + step, PATIENCE).await;
-    let point = RestorePoint::create(&source.url()).await;
+    let point = Mark::set(aim, &source.url()).await;
     load.wait_for(load.acked() + step, PATIENCE).await;
     load.stop();
     for writer in writers {
@@ -172,30 +426,57 @@ async fn shorten_retention(store: &Arc<dyn Store>) {
     directory.update_tenant(&Caller::system(), settings).await.unwrap();
 }
 
-/// When `pg_create_restore_point` was called and when it returned.
-struct RestorePoint {
+/// Which recovery target a test sets on the source.
+#[derive(Debug, Clone, Copy)]
+enum Aim {
+    /// `pg_create_restore_point`, named [`RESTORE_POINT`].
+    RestorePoint,
+    /// The source's `clock_timestamp()`.
+    Time,
+}
+
+/// A recovery target set on the source, with when the statement setting it was sent and
+/// when its answer arrived: the copy holds what committed at the target, somewhere between.
+struct Mark {
+    target: RecoveryTarget,
     called: Instant,
     returned: Instant,
 }
 
-impl RestorePoint {
-    async fn create(url: &str) -> RestorePoint {
+impl Mark {
+    async fn set(aim: Aim, url: &str) -> Mark {
         let pool = sqlx::PgPool::connect(url).await.expect("the source cluster");
         let called = Instant::now();
-        sqlx::query("SELECT pg_create_restore_point($1)::text")
-            .bind(RESTORE_POINT)
-            .execute(&pool)
-            .await
-            .expect("a restore point");
+        let target = match aim {
+            Aim::RestorePoint => {
+                sqlx::query("SELECT pg_create_restore_point($1)::text")
+                    .bind(RESTORE_POINT)
+                    .execute(&pool)
+                    .await
+                    .expect("a restore point");
+                RecoveryTarget::RestorePoint(RESTORE_POINT.into())
+            }
+            Aim::Time => {
+                let time: String = sqlx::query_scalar("SELECT clock_timestamp()::text")
+                    .fetch_one(&pool)
+                    .await
+                    .expect("the source's clock");
+                RecoveryTarget::Time(time)
+            }
+        };
         let returned = Instant::now();
         pool.close().await;
-        RestorePoint { called, returned }
+        Mark {
+            target,
+            called,
+            returned,
+        }
     }
 }
 
-/// Load users whose history allows only "deleted" at the restore point, with the deletion
-/// time the source server reports.
-async fn deletion_times(api: &Api, load: &Load, point: &RestorePoint) -> Vec<(String, Value)> {
+/// Load users whose history allows only "deleted" at the target, with the deletion time
+/// the source server reports.
+async fn deletion_times(api: &Api, load: &Load, point: &Mark) -> Vec<(String, Value)> {
     let mut times = Vec::new();
     for id in load.only_deleted(point.called, point.returned) {
         let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
@@ -204,9 +485,22 @@ async fn deletion_times(api: &Api, load: &Load, point: &RestorePoint) -> Vec<(St
     }
     assert!(
         !times.is_empty(),
-        "some load users were deleted before the restore point"
+        "some load users were deleted before the recovery target"
     );
     times
+}
+
+/// Each of those users is in the recovered bin with its deletion time, so its purge
+/// deadline is kept.
+async fn assert_deletion_times_kept(api: &Api, deletion_times: &[(String, Value)]) {
+    for (id, deleted_at) in deletion_times {
+        let answer = api.get(&format!("/v1.0/directory/deletedItems/{id}")).await.unwrap();
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(
+            &answer.body["deletedDateTime"], deleted_at,
+            "the purge deadline is kept"
+        );
+    }
 }
 
 /// The load's writes through the fault tests' client: load users are `<name>@DOMAIN`.
@@ -225,7 +519,7 @@ impl Writes for Api {
 }
 
 /// Every load user is, on the recovered server, in a state its history allows.
-async fn check(load: &Load, api: &Api, point: &RestorePoint) {
+async fn check(load: &Load, api: &Api, point: &Mark) {
     let (mut before, mut after, mut unknown) = (0, 0, 0);
     let history = load.history();
     for user in &history {
@@ -248,11 +542,11 @@ async fn check(load: &Load, api: &Api, point: &RestorePoint) {
         }
     }
     println!(
-        "{} load users: {before} acknowledged before the restore point, {after} sent after it, \
+        "{} load users: {before} acknowledged before the recovery target, {after} sent after it, \
          {unknown} never created",
         history.len()
     );
-    assert!(before > WRITERS && after > 0, "the restore point fell mid-load");
+    assert!(before > WRITERS && after > 0, "the recovery target fell mid-load");
 }
 
 /// Where a load user is on a server.
