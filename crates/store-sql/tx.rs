@@ -113,7 +113,7 @@ impl ReadTx for SqlTx {
         &mut self,
         not_before: Timestamp,
         query: &UserQuery,
-    ) -> Result<Vec<(DeletedUser, directory::recycle_bin::DeletedUserDetails)>, StoreError> {
+    ) -> Result<Vec<DeletedUser>, StoreError> {
         bounded(user_query::find_deleted_users(self.c(), not_before, query)).await
     }
 

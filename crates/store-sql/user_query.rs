@@ -15,10 +15,11 @@
 //! - `$search` words → `k LIKE 'w%' OR k LIKE '% w%' OR …` for each word separator.
 //! - paging → `k >= $v AND (k, u.id) > ($v, $id) AND … ORDER BY k, u.id` (`<=`, `<`, `DESC`
 //!   when descending), the cursor first; for deleted users, inside
-//!   `u.id IN (SELECT u.id … LIMIT n)`.
+//!   `u.id IN (SELECT u.id … LIMIT n)`, and for a filtered page of deleted users first over
+//!   a window: `u.id IN (SELECT u.id FROM (SELECT <columns> … ORDER BY … LIMIT 2000) u
+//!   WHERE <condition> … LIMIT n)`.
 
 use crate::db_time::{self, Stored};
-use crate::recycle_bin::{DetailedUserRow, detailed_columns};
 use crate::tx::Conn;
 use crate::users::{PACKED_ADDRESSES, PackedUserRow, user_columns};
 use crate::{Db, classify};
@@ -26,7 +27,7 @@ use directory::clock::Timestamp;
 use directory::query::{
     Comparison, Condition, Field, SortKey, SortValue, TextKey, TextTest, UserQuery, Value, WORD_SEPARATORS,
 };
-use directory::recycle_bin::{DeletedUser, DeletedUserDetails};
+use directory::recycle_bin::DeletedUser;
 use directory::store::StoreError;
 use directory::user::User;
 use sqlx::QueryBuilder;
@@ -41,21 +42,36 @@ enum Scope {
 
 /// Active users matching the query, one page, with their addresses: one statement.
 pub(crate) async fn find_users(c: &mut Conn, query: &UserQuery) -> Result<Vec<User>, StoreError> {
-    let rows: Vec<PackedUserRow> = page(c, Scope::Active, query, PACKED_ADDRESSES).await?;
+    let rows: Vec<PackedUserRow> = page(c, Scope::Active, query, PACKED_ADDRESSES, None).await?;
     rows.into_iter().map(|row| Ok(row.decode()?.user)).collect()
 }
 
 /// Deleted users (deleted after `not_before`) matching the query, one page, with their
-/// addresses, former groups, licences and roles: one statement, one row per user.
+/// addresses. A filtered page in an order an index of the bin gives first looks only at
+/// the next [`WINDOW`] entries in that order (one statement, the index scanned in order and
+/// stopped there); only when they hold fewer matches than the page needs does a second
+/// statement look at every match. The first answers filters that match often (one deleted
+/// user in twenty or more) without sorting all their matches; the second, filters that
+/// match rarely, whose matches are few to sort.
 pub(crate) async fn find_deleted_users(
     c: &mut Conn,
     not_before: Timestamp,
     query: &UserQuery,
-) -> Result<Vec<(DeletedUser, DeletedUserDetails)>, StoreError> {
-    let rows: Vec<DetailedUserRow> = page(c, Scope::Deleted(not_before), query, detailed_columns()).await?;
+) -> Result<Vec<DeletedUser>, StoreError> {
+    let scope = Scope::Deleted(not_before);
+    if let Some(columns) = window_columns(query) {
+        let rows: Vec<PackedUserRow> = page(c, scope, query, PACKED_ADDRESSES, Some(&columns)).await?;
+        if rows.len() >= usize::try_from(query.limit).unwrap_or(usize::MAX) {
+            return decode_deleted(rows);
+        }
+    }
+    decode_deleted(page(c, scope, query, PACKED_ADDRESSES, None).await?)
+}
+
+fn decode_deleted(rows: Vec<PackedUserRow>) -> Result<Vec<DeletedUser>, StoreError> {
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
-        found.extend(row.decode()?);
+        found.extend(crate::recycle_bin::deleted(row.decode()?));
     }
     Ok(found)
 }
@@ -78,46 +94,123 @@ pub(crate) async fn count_deleted_users(
     count(c, Scope::Deleted(not_before), condition).await
 }
 
+/// How many entries of the bin, in a page's order, a filtered page looks at before it
+/// looks at every match ([`find_deleted_users`]). Scanning them costs about as much as
+/// sorting as many matches; a filter matching one user in twenty fills a page of 100 here.
+const WINDOW: u32 = 2000;
+
+/// The columns a windowed page of deleted users reads from the bin's index in order: the
+/// id, the sort key and those the condition tests, or `None` when the page has no filter
+/// (the plain page already stops at its last row) or its order has no index over the bin.
+fn window_columns(query: &UserQuery) -> Option<Vec<&'static str>> {
+    if matches!(&query.condition, Condition::All(parts) if parts.is_empty())
+        || query.sort.key == SortKey::CreatedDateTime
+    {
+        return None;
+    }
+    let mut columns = vec!["u.id", sort_column(query.sort.key)];
+    tested_columns(&query.condition, &mut columns);
+    Some(columns)
+}
+
+/// Adds the columns `condition` tests to `columns` (addresses are tested by `u.id`).
+fn tested_columns(condition: &Condition, columns: &mut Vec<&'static str>) {
+    let field = match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            for part in parts {
+                tested_columns(part, columns);
+            }
+            return;
+        }
+        Condition::Not(inner) => return tested_columns(inner, columns),
+        Condition::AnyAddress(_) => return,
+        Condition::Compare { field, .. }
+        | Condition::StartsWith { field, .. }
+        | Condition::EndsWith { field, .. }
+        | Condition::In { field, .. }
+        | Condition::WordsStartWith { field, .. } => *field,
+    };
+    if let Some(column) = column(field)
+        && !columns.contains(&column)
+    {
+        columns.push(column);
+    }
+}
+
 /// One page of rows: the user columns, then `more` (columns computed on `users u`). For
 /// deleted users the page's ids are picked first, in a subquery that indexes on
 /// `(key, id, deleted_at)` can answer alone, so a filter matching many users sorts small
-/// index tuples rather than whole rows, and only the page's rows are read.
-async fn page<T>(c: &mut Conn, scope: Scope, query: &UserQuery, more: &str) -> Result<Vec<T>, StoreError>
+/// index tuples rather than whole rows, and only the page's rows are read. With `window`,
+/// that subquery tests the condition on the next [`WINDOW`] entries of the bin only, read
+/// in order with these columns.
+async fn page<T>(
+    c: &mut Conn,
+    scope: Scope,
+    query: &UserQuery,
+    more: &str,
+    window: Option<&[&str]>,
+) -> Result<Vec<T>, StoreError>
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
     let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), ", "));
     sql.push(more).push(" FROM users u WHERE ");
     let ids_first = matches!(scope, Scope::Deleted(_));
+    let order = order_by(query);
     if ids_first {
-        sql.push("u.id IN (SELECT u.id FROM users u WHERE ");
-    }
-    let key = sort_column(query.sort.key);
-    let (step, not_past, direction) = if query.sort.descending {
-        ("<", "<=", "DESC")
+        sql.push("u.id IN (SELECT u.id FROM ");
+        if let Some(columns) = window {
+            sql.push(format_args!("(SELECT {} FROM users u WHERE ", columns.join(", ")));
+            push_cursor_and_scope(&mut sql, scope, query);
+            sql.push(format_args!("{order} LIMIT ")).push_bind(i64::from(WINDOW));
+            sql.push(") u WHERE ");
+        } else {
+            sql.push("users u WHERE ");
+            push_cursor_and_scope(&mut sql, scope, query);
+            sql.push(" AND ");
+        }
     } else {
-        (">", ">=", "ASC")
-    };
+        push_cursor_and_scope(&mut sql, scope, query);
+        sql.push(" AND ");
+    }
+    push_condition(&mut sql, &query.condition)?;
+    sql.push(format_args!("{order} LIMIT "))
+        .push_bind(i64::from(query.limit));
+    if ids_first {
+        sql.push(format_args!("){order}"));
+    }
+    sql.build_query_as::<T>().fetch_all(&mut *c).await.map_err(classify)
+}
+
+/// ` ORDER BY key, u.id` in the query's direction.
+fn order_by(query: &UserQuery) -> String {
+    let direction = if query.sort.descending { "DESC" } else { "ASC" };
+    format!(
+        " ORDER BY {} {direction}, u.id {direction}",
+        sort_column(query.sort.key)
+    )
+}
+
+/// The cursor's bound (if any) and the scope, joined by `AND`.
+fn push_cursor_and_scope(sql: &mut QueryBuilder<Db>, scope: Scope, query: &UserQuery) {
     if let Some(cursor) = &query.after {
+        let key = sort_column(query.sort.key);
+        let (step, not_past) = if query.sort.descending {
+            ("<", "<=")
+        } else {
+            (">", ">=")
+        };
         // The first comparison lets any index on the key serve; the row comparison is exact.
         // It comes before the scope: given two lower bounds on `deleted_at` (the cursor's and
         // the retention's), SQLite seeks with the first one written, and a deep page must
         // not scan every entry from the retention's bound up to its cursor.
         sql.push(format_args!("{key} {not_past} "));
-        push_sort_value(&mut sql, &cursor.value);
+        push_sort_value(sql, &cursor.value);
         sql.push(format_args!(" AND ({key}, u.id) {step} ("));
-        push_sort_value(&mut sql, &cursor.value);
+        push_sort_value(sql, &cursor.value);
         sql.push(", ").push_bind(cursor.id.0).push(") AND ");
     }
-    push_scope(&mut sql, scope);
-    sql.push(" AND ");
-    push_condition(&mut sql, &query.condition)?;
-    sql.push(format_args!(" ORDER BY {key} {direction}, u.id {direction} LIMIT "))
-        .push_bind(i64::from(query.limit));
-    if ids_first {
-        sql.push(format_args!(") ORDER BY {key} {direction}, u.id {direction}"));
-    }
-    sql.build_query_as::<T>().fetch_all(&mut *c).await.map_err(classify)
+    push_scope(sql, scope);
 }
 
 async fn count(c: &mut Conn, scope: Scope, condition: &Condition) -> Result<u64, StoreError> {

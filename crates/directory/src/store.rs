@@ -139,13 +139,12 @@ pub trait ReadTx: Send {
     /// How many deleted users were deleted after `not_before` (the restorable ones).
     async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError>;
     /// Deleted users deleted after `not_before` that satisfy the query's condition, in its
-    /// order, after its cursor, at most `query.limit` of them, each with its details (as
-    /// [`ReadTx::deleted_user_details`] reads them): a page of the bin in one read.
+    /// order, after its cursor, at most `query.limit` of them, with their addresses.
     async fn find_deleted_users(
         &mut self,
         not_before: Timestamp,
         query: &UserQuery,
-    ) -> Result<Vec<(DeletedUser, crate::recycle_bin::DeletedUserDetails)>, StoreError>;
+    ) -> Result<Vec<DeletedUser>, StoreError>;
     /// How many deleted users deleted after `not_before` satisfy the condition.
     async fn count_found_deleted_users(
         &mut self,

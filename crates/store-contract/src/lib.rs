@@ -123,6 +123,7 @@ macro_rules! contract_tests {
             port::tokens_round_trip_and_revoke,
             port::audit_events_round_trip_newest_first,
             port::a_page_of_the_bin_reads_every_detail_as_the_single_reads_do,
+            port::a_filtered_page_is_the_same_whether_the_window_holds_it_or_not,
             port::the_bin_count_stays_exact_through_deletes_restores_purges_and_rollbacks,
             port::a_restore_reads_its_user_with_details_and_current_groups_in_one_read,
             port::a_restore_from_what_was_read_writes_the_user_back_whatever_changed,

@@ -1,7 +1,7 @@
 //! Looking into the recycle bin: listing and reading deleted users with their purge date,
 //! time left, former groups, licences and roles; and releasing a deleted user's addresses.
 
-use super::{DeletedUser, DeletedUserDetails, DeletedUserView};
+use super::{DeletedUser, DeletedUserDetails, DeletedUserEntry, DeletedUserView};
 use crate::audit::AuditAction;
 use crate::caller::{Caller, Permission};
 use crate::clock::Timestamp;
@@ -41,12 +41,13 @@ impl Directory {
     }
 
     /// A page of restorable deleted users that satisfy the query, in its order, after its
-    /// cursor. Users whose retention has ended are never found: they count as purged.
+    /// cursor, as a listing shows them (Graph's `deletedItems`). Users whose retention has
+    /// ended are never found: they count as purged.
     pub async fn query_deleted_users(
         &self,
         caller: &Caller,
         query: &UserQuery,
-    ) -> Result<Page<DeletedUserView>, Error> {
+    ) -> Result<Page<DeletedUserEntry>, Error> {
         caller.authorize(Permission::ReadDirectory)?;
         query.check(true)?;
         let now = self.now();
@@ -61,7 +62,7 @@ impl Directory {
         &self,
         caller: &Caller,
         query: &UserQuery,
-    ) -> Result<(Page<DeletedUserView>, u64), Error> {
+    ) -> Result<(Page<DeletedUserEntry>, u64), Error> {
         caller.authorize(Permission::ReadDirectory)?;
         query.check(true)?;
         let now = self.now();
@@ -72,6 +73,26 @@ impl Directory {
             .count_found_deleted_users(now - tenant.retention.duration(), &query.condition)
             .await?;
         Ok((page, count))
+    }
+
+    /// [`Directory::query_deleted_users`] with each user's former groups, licences and roles
+    /// (the admin center's list), read for the whole page in one more query.
+    pub async fn query_deleted_users_with_details(
+        &self,
+        caller: &Caller,
+        query: &UserQuery,
+    ) -> Result<Page<DeletedUserView>, Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        query.check(true)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        let page = found_page(&mut *tx, &tenant, query, now).await?;
+        let deleted = page.items.into_iter().map(|entry| entry.deleted).collect();
+        Ok(Page {
+            items: views(&mut *tx, &tenant, deleted, now).await?,
+            next: page.next,
+        })
     }
 
     /// How many restorable deleted users satisfy the condition.
@@ -135,26 +156,29 @@ pub(crate) async fn restorable(
         .ok_or_else(|| Error::not_found(id))
 }
 
-/// A page of the restorable deleted users that satisfy the query, with their details, read
-/// by one [`ReadTx::find_deleted_users`].
+/// A page of the restorable deleted users that satisfy the query, read by one
+/// [`ReadTx::find_deleted_users`].
 async fn found_page(
     tx: &mut dyn ReadTx,
     tenant: &Tenant,
     query: &UserQuery,
     now: Timestamp,
-) -> Result<Page<DeletedUserView>, Error> {
+) -> Result<Page<DeletedUserEntry>, Error> {
     let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
     let fetch = UserQuery {
         limit: limit + 1,
         ..query.clone()
     };
     let rows = tx.find_deleted_users(now - tenant.retention.duration(), &fetch).await?;
-    let page = Page::from_rows(rows, limit, |(deleted, _)| deleted_cursor(query.sort, deleted))?;
+    let page = Page::from_rows(rows, limit, |deleted| deleted_cursor(query.sort, deleted))?;
     Ok(Page {
         items: page
             .items
             .into_iter()
-            .map(|(deleted, details)| view(tenant, deleted, details, now))
+            .map(|deleted| DeletedUserEntry {
+                purge_at: tenant.purge_at(deleted.deleted_at),
+                deleted,
+            })
             .collect(),
         next: page.next,
     })

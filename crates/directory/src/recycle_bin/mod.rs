@@ -47,6 +47,13 @@ pub struct DeletedUserDetails {
     pub roles: RoleSet,
 }
 
+/// A deleted user as a listing of the bin shows it: the user and when it goes for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedUserEntry {
+    pub deleted: DeletedUser,
+    pub purge_at: Timestamp,
+}
+
 /// A deleted user with everything the admin needs to decide about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeletedUserView {

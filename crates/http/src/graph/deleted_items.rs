@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use directory::ids::UserId;
-use directory::recycle_bin::{DeletedUserView, RestoreOptions};
+use directory::recycle_bin::{DeletedUserEntry, RestoreOptions};
 use directory::upn::UserPrincipalName;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,11 @@ async fn list_or_get(
         let selection = query.selection(&deleted_user_properties())?;
         let view = app.directory.deleted_user(&caller, id).await?;
         let context = format!("{}/$metadata#directoryObjects/$entity", query.base);
-        return Ok(Json(dto::entity(context, dto::deleted_user(&view, selection.as_deref()))).into_response());
+        return Ok(Json(dto::entity(
+            context,
+            dto::deleted_user(&view.deleted, view.purge_at, selection.as_deref()),
+        ))
+        .into_response());
     }
     let selection = query.selection(&deleted_user_properties())?;
     let listing = query.user_listing(UserCollection::DeletedUsers)?;
@@ -85,7 +89,7 @@ async fn list_or_get(
         count,
         next,
         names: deleted_user_names(selection.as_deref()),
-        views: &page.items,
+        entries: &page.items,
     })
     .into_response())
 }
@@ -113,7 +117,7 @@ struct DeletedPage<'a> {
     count: Option<u64>,
     next: Option<String>,
     names: Vec<&'static str>,
-    views: &'a [DeletedUserView],
+    entries: &'a [DeletedUserEntry],
 }
 
 impl Serialize for DeletedPage<'_> {
@@ -127,10 +131,10 @@ impl Serialize for DeletedPage<'_> {
             map.serialize_entry("@odata.nextLink", next)?;
         }
         let users: Vec<DeletedUserJson<'_>> = self
-            .views
+            .entries
             .iter()
-            .map(|view| DeletedUserJson {
-                view,
+            .map(|entry| DeletedUserJson {
+                entry,
                 names: &self.names,
             })
             .collect();
@@ -141,7 +145,7 @@ impl Serialize for DeletedPage<'_> {
 
 /// One deleted user's `names`, in their order.
 struct DeletedUserJson<'a> {
-    view: &'a DeletedUserView,
+    entry: &'a DeletedUserEntry,
     names: &'a [&'static str],
 }
 
@@ -149,15 +153,15 @@ impl Serialize for DeletedUserJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.names.len()))?;
         for name in self.names {
-            put_property(&mut map, name, self.view)?;
+            put_property(&mut map, name, self.entry)?;
         }
         map.end()
     }
 }
 
 /// Writes one property of a deleted user as [`dto::deleted_user`] shapes it.
-fn put_property<M: SerializeMap>(map: &mut M, name: &'static str, view: &DeletedUserView) -> Result<(), M::Error> {
-    let user = &view.deleted.user;
+fn put_property<M: SerializeMap>(map: &mut M, name: &'static str, entry: &DeletedUserEntry) -> Result<(), M::Error> {
+    let user = &entry.deleted.user;
     let null = Option::<()>::None;
     match name {
         "@odata.type" => map.serialize_entry(name, "#microsoft.graph.user"),
@@ -169,7 +173,7 @@ fn put_property<M: SerializeMap>(map: &mut M, name: &'static str, view: &Deleted
         "mail" => map.serialize_entry(name, &user.mail().map(ToString::to_string)),
         "preferredLanguage" => map.serialize_entry(name, &user.preferred_language),
         "surname" => map.serialize_entry(name, &user.surname),
-        "userPrincipalName" => map.serialize_entry(name, &view.deleted.tombstone_upn()),
+        "userPrincipalName" => map.serialize_entry(name, &entry.deleted.tombstone_upn()),
         "accountEnabled" => map.serialize_entry(name, &user.account_enabled),
         "mailNickname" => map.serialize_entry(name, &user.mail_nickname),
         "proxyAddresses" => {
@@ -183,8 +187,8 @@ fn put_property<M: SerializeMap>(map: &mut M, name: &'static str, view: &Deleted
         "usageLocation" => map.serialize_entry(name, &user.usage_location.as_ref().map(ToString::to_string)),
         "department" => map.serialize_entry(name, &user.department),
         "createdDateTime" => map.serialize_entry(name, &dto::graph_time(user.created_at)),
-        "deletedDateTime" => map.serialize_entry(name, &dto::graph_time(view.deleted.deleted_at)),
-        "permanentDeletionDateTime" => map.serialize_entry(name, &dto::graph_time(view.purge_at)),
+        "deletedDateTime" => map.serialize_entry(name, &dto::graph_time(entry.deleted.deleted_at)),
+        "permanentDeletionDateTime" => map.serialize_entry(name, &dto::graph_time(entry.purge_at)),
         "onPremisesSyncEnabled" => map.serialize_entry(name, &user.on_premises_sync_enabled),
         "userType" => map.serialize_entry(name, "Member"),
         _ => map.serialize_entry(name, &null),
@@ -220,7 +224,7 @@ async fn get_as_user(
     let selection = query.selection(&deleted_user_properties())?;
     let view = app.directory.deleted_user(&caller, parse_id(&item)?).await?;
     let context = format!("{}/$entity", query.context("users", selection.as_deref()));
-    let mut properties = dto::deleted_user(&view, selection.as_deref());
+    let mut properties = dto::deleted_user(&view.deleted, view.purge_at, selection.as_deref());
     properties.remove("@odata.type");
     Ok(Json(dto::entity(context, properties)))
 }
@@ -275,12 +279,11 @@ mod tests {
     use super::*;
     use directory::address::{EmailAddress, ProxyAddress, ProxyAddresses};
     use directory::recycle_bin::DeletedUser;
-    use directory::role::RoleSet;
     use directory::user::{UsageLocation, User};
     use time::Duration;
     use time::macros::datetime;
 
-    fn views() -> Vec<DeletedUserView> {
+    fn entries() -> Vec<DeletedUserEntry> {
         let at = datetime!(2026-01-05 09:00:00.123456 UTC);
         let full = {
             let upn = UserPrincipalName::parse("adele@contoso.com").unwrap();
@@ -300,32 +303,28 @@ mod tests {
         let bare = User::new(UserPrincipalName::parse("bare@contoso.com").unwrap(), "Bare", at);
         [full, bare]
             .into_iter()
-            .map(|user| DeletedUserView {
+            .map(|user| DeletedUserEntry {
                 deleted: DeletedUser {
                     user,
                     deleted_at: at + Duration::hours(1),
                     addresses_released: false,
                 },
                 purge_at: at + Duration::days(30),
-                time_left: Duration::days(29),
-                former_groups: Vec::new(),
-                licenses: Vec::new(),
-                roles: RoleSet::default(),
             })
             .collect()
     }
 
     #[test]
     fn a_written_page_is_the_value_page_byte_for_byte() {
-        let views = views();
+        let entries = entries();
         let all = deleted_user_properties();
         let selections: [Option<&[&str]>; 4] =
             [None, Some(&all), Some(&["id"]), Some(&["mail", "mail", "displayName"])];
         for selection in selections {
             for (count, next) in [(None, None), (Some(7), Some("https://next".to_owned()))] {
-                let items = views
+                let items = entries
                     .iter()
-                    .map(|view| Value::Object(dto::deleted_user(view, selection)))
+                    .map(|entry| Value::Object(dto::deleted_user(&entry.deleted, entry.purge_at, selection)))
                     .collect();
                 let expected = dto::collection("ctx".into(), items, count, next.clone());
                 let written = DeletedPage {
@@ -333,7 +332,7 @@ mod tests {
                     count,
                     next,
                     names: deleted_user_names(selection),
-                    views: &views,
+                    entries: &entries,
                 };
                 assert_eq!(
                     serde_json::to_string(&written).unwrap(),

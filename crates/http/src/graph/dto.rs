@@ -5,7 +5,7 @@
 //! keys). A deleted user's `userPrincipalName` is its tombstone, `<32-hex id><UPN>`.
 
 use directory::Timestamp;
-use directory::recycle_bin::DeletedUserView;
+use directory::recycle_bin::DeletedUser;
 use directory::user::User;
 use serde_json::{Map, Value, json};
 
@@ -120,11 +120,11 @@ pub fn user(user: &User, selection: Option<&[&str]>) -> Map<String, Value> {
 }
 
 /// A deleted user: always with `@odata.type`, `id` and `deletedDateTime`.
-pub fn deleted_user(view: &DeletedUserView, selection: Option<&[&str]>) -> Map<String, Value> {
-    let mut all = all_properties(&view.deleted.user);
-    all.insert("userPrincipalName".into(), view.deleted.tombstone_upn().into());
-    all.insert("deletedDateTime".into(), graph_time(view.deleted.deleted_at).into());
-    all.insert("permanentDeletionDateTime".into(), graph_time(view.purge_at).into());
+pub fn deleted_user(deleted: &DeletedUser, purge_at: Timestamp, selection: Option<&[&str]>) -> Map<String, Value> {
+    let mut all = all_properties(&deleted.user);
+    all.insert("userPrincipalName".into(), deleted.tombstone_upn().into());
+    all.insert("deletedDateTime".into(), graph_time(deleted.deleted_at).into());
+    all.insert("permanentDeletionDateTime".into(), graph_time(purge_at).into());
     let mut names: Vec<&str> = selection.unwrap_or(default_properties()).to_vec();
     for always in ["id", "deletedDateTime"] {
         if !names.contains(&always) {

@@ -175,7 +175,7 @@ async fn walk_deleted(fx: &Fixture, mut query: UserQuery) -> Vec<UserId> {
     let mut ids = Vec::new();
     for _ in 0..100 {
         let page = fx.directory.query_deleted_users(&fx.admin, &query).await.unwrap();
-        ids.extend(page.items.iter().map(|view| view.deleted.user.id));
+        ids.extend(page.items.iter().map(|entry| entry.deleted.user.id));
         match page.next {
             Some(next) => query.after = Some(next),
             None => return ids,

@@ -5,7 +5,7 @@ use super::{a_password, at, group, insert, sku, user};
 use crate::TestDb;
 use directory::clock::Timestamp;
 use directory::license::LicenseAssignment;
-use directory::query::{Sort, SortKey, UserQuery};
+use directory::query::{Condition, Field, Sort, SortKey, UserQuery};
 use directory::role::{AdminRole, RoleSet};
 use directory::store::Store;
 use std::sync::Arc;
@@ -74,17 +74,17 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
     let mut read = store.read().await.unwrap();
     let query = UserQuery::new(Sort::ascending(SortKey::DeletedDateTime));
     let page = read.find_deleted_users(at(0), &query).await.unwrap();
-    let ids: Vec<_> = page.iter().map(|(deleted, _)| deleted.user.id).collect();
+    let ids: Vec<_> = page.iter().map(|deleted| deleted.user.id).collect();
     assert_eq!(ids, vec![full.id, bare.id]);
     let singles = read.deleted_user_details(&ids).await.unwrap();
     assert!(!singles.contains_key(&bare.id), "users with no details are left out");
-    for (deleted, details) in page {
+    for deleted in page {
         let single = read.deleted_user(deleted.user.id).await.unwrap().unwrap();
         assert_eq!(deleted, single, "the page's user is the single read's");
-        assert_eq!(details, singles.get(&deleted.user.id).cloned().unwrap_or_default());
         let id = deleted.user.id;
         let (one_read, one_details) = read.deleted_user_with_details(id).await.unwrap().unwrap();
         assert_eq!(one_read, single, "the one-statement read's user is the single read's");
+        assert_eq!(one_details, singles.get(&id).cloned().unwrap_or_default());
         assert_eq!(one_details.former_groups, read.former_groups(id).await.unwrap());
         assert_eq!(one_details.licenses, read.licenses_of(id).await.unwrap());
         assert_eq!(one_details.roles, read.roles_of(id).await.unwrap());
@@ -98,12 +98,13 @@ pub async fn a_page_of_the_bin_reads_every_detail_as_the_single_reads_do(db: Tes
     assert_eq!(Some(found), read.user(active.id).await.unwrap());
     assert_eq!(roles, RoleSet::new([AdminRole::GlobalReader]));
     assert_eq!(read.deleted_user_with_details(active.id).await.unwrap(), None);
-    let (full_read, details) = &read.find_deleted_users(at(0), &query).await.unwrap()[0];
+    let full_read = &read.find_deleted_users(at(0), &query).await.unwrap()[0];
     assert_eq!(
         full_read.user.proxy_addresses, full.proxy_addresses,
         "addresses keep their order"
     );
     assert_eq!(full_read.user.display_name, "Full 12:34");
+    let details = &read.deleted_user_details(&[full.id]).await.unwrap()[&full.id];
     let names: Vec<&str> = details.former_groups.iter().map(|g| g.display_name.as_str()).collect();
     assert_eq!(names, vec!["2:ab 10:", "Alpha", "Équipe ☃"]);
     let mut licenses = vec![disabled, whole];
@@ -185,4 +186,73 @@ pub async fn the_bin_count_stays_exact_through_deletes_restores_purges_and_rollb
             .unwrap(),
         1
     );
+}
+
+/// A filtered page first looks at a window of the bin in the page's order and reads every
+/// match only when the window holds too few: both ways must give the same page. The bin
+/// here is larger than that window (2,000 entries): "Often" users are every tenth, so a
+/// page of them fills from the window; "Rare" users were deleted after all others, so only
+/// the second way finds them from the front, and the window finds them from the back.
+pub async fn a_filtered_page_is_the_same_whether_the_window_holds_it_or_not(db: TestDb) {
+    let store = db.store().await;
+    let hash = a_password();
+    let users: Vec<_> = (0..2300)
+        .map(|n| {
+            let mut u = user(&format!("u{n:04}@contoso.com"), &[]);
+            u.display_name = match n {
+                n if n >= 2200 => format!("Rare {n:04}"),
+                n if n % 10 == 0 => format!("Often {n:04}"),
+                n => format!("Other {n:04}"),
+            };
+            u
+        })
+        .collect();
+    insert(&store, &users.iter().collect::<Vec<_>>(), &hash).await;
+    let mut tx = store.begin().await.unwrap();
+    for (n, u) in users.iter().enumerate() {
+        let when = at(1000 + i64::try_from(n).unwrap());
+        assert!(tx.soft_delete_user(u.id, when, false).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+
+    // Deletion times, display names and user names all sort as the users' numbers do.
+    let expected = |prefix: &str, descending: bool, limit: usize| {
+        let mut found: Vec<_> = users.iter().filter(|u| u.display_name.starts_with(prefix)).collect();
+        if descending {
+            found.reverse();
+        }
+        found.into_iter().take(limit).map(|u| u.id).collect::<Vec<_>>()
+    };
+    let mut read = store.read().await.unwrap();
+    for (prefix, limit) in [
+        ("Often", 101),
+        ("Often", 230),
+        ("Rare", 50),
+        ("Rare", 100),
+        ("Nobody", 10),
+    ] {
+        for key in [
+            SortKey::DeletedDateTime,
+            SortKey::DisplayName,
+            SortKey::UserPrincipalName,
+        ] {
+            for descending in [false, true] {
+                let sort = if descending {
+                    Sort::descending(key)
+                } else {
+                    Sort::ascending(key)
+                };
+                let mut query = UserQuery::new(sort);
+                query.condition = Condition::starts_with(Field::DisplayName, prefix).unwrap();
+                query.limit = u32::try_from(limit).unwrap();
+                let page = read.find_deleted_users(at(0), &query).await.unwrap();
+                let ids: Vec<_> = page.iter().map(|deleted| deleted.user.id).collect();
+                assert_eq!(
+                    ids,
+                    expected(prefix, descending, limit),
+                    "{prefix} by {key:?}, descending {descending}, {limit} at most"
+                );
+            }
+        }
+    }
 }

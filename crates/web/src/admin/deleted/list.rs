@@ -110,7 +110,7 @@ async fn load(
         after: after.map(Cursor::decode).transpose()?,
         limit: top,
     };
-    let page = directory.query_deleted_users(caller, &query).await?;
+    let page = directory.query_deleted_users_with_details(caller, &query).await?;
     let total = if search.is_empty() {
         Total::Exact(directory.count_deleted_users(caller).await?)
     } else if page.next.is_some() || after.is_some() {

@@ -231,7 +231,7 @@ pub(super) async fn selected(
         after: None,
         limit: u32::try_from(ids.len()).unwrap_or(u32::MAX),
     };
-    let mut found = directory.query_deleted_users(caller, &query).await?.items;
+    let mut found = directory.query_deleted_users_with_details(caller, &query).await?.items;
     found.sort_by_key(|view| ids.iter().position(|id| *id == view.deleted.user.id));
     Ok(found)
 }
