@@ -3,6 +3,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system's malloc: many small, short-lived allocations per request.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = roster::cli::Cli::parse();
     roster::init_tracing(cli.verbose);
