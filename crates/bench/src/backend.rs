@@ -88,6 +88,14 @@ impl Backend {
         Ok(())
     }
 
+    /// Leaves the data where it is (`--keep`) and says where that is.
+    pub(crate) fn keep(self) -> String {
+        match self {
+            Backend::Sqlite { dir } => dir.keep().display().to_string(),
+            Backend::Postgres { url } => format!("the schema {PG_SCHEMA} of {url}"),
+        }
+    }
+
     /// Removes what the run created (the temporary directory goes when dropped).
     pub(crate) async fn clean_up(self) -> Result<()> {
         if let Backend::Postgres { url } = &self {

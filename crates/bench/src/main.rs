@@ -73,6 +73,10 @@ struct Args {
     /// Also write the Markdown report to this file.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Leave the seeded data behind (the SQLite data directory, the PostgreSQL schema
+    /// `roster_bench`) to look into it afterwards, and print where it is.
+    #[arg(long)]
+    keep: bool,
 }
 
 #[tokio::main]
@@ -95,10 +99,10 @@ async fn main() -> Result<()> {
     let roster = roster_binary(args.roster.as_deref())?;
     let mut rows = Vec::new();
     if matches!(args.backend, Which::Sqlite | Which::Both) {
-        rows.extend(measure(Backend::sqlite()?, &plan, &roster).await?);
+        rows.extend(measure(Backend::sqlite()?, &plan, &roster, args.keep).await?);
     }
     if matches!(args.backend, Which::Postgres | Which::Both) {
-        rows.extend(measure(Backend::postgres(&args.database_url).await?, &plan, &roster).await?);
+        rows.extend(measure(Backend::postgres(&args.database_url).await?, &plan, &roster, args.keep).await?);
     }
     let command: Vec<String> = std::env::args().collect();
     let markdown = report::markdown(&rows, &command.join(" "));
@@ -109,7 +113,7 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn measure(backend: Backend, plan: &Plan, roster: &std::path::Path) -> Result<Vec<report::Row>> {
+async fn measure(backend: Backend, plan: &Plan, roster: &std::path::Path, keep: bool) -> Result<Vec<report::Row>> {
     let log = std::env::temp_dir().join(format!("roster-bench-{}.log", backend.name()));
     let rows = run::backend(&backend, plan, roster, &log).await.with_context(|| {
         format!(
@@ -118,7 +122,11 @@ async fn measure(backend: Backend, plan: &Plan, roster: &std::path::Path) -> Res
             log.display()
         )
     })?;
-    backend.clean_up().await?;
+    if keep {
+        println!("{}: the data is kept in {}", backend.name(), backend.keep());
+    } else {
+        backend.clean_up().await?;
+    }
     Ok(rows)
 }
 

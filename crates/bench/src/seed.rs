@@ -29,6 +29,21 @@ const PARALLEL_TXS: usize = 4;
 /// retention the purge measurement sets, far less than the default 30 days.
 pub(crate) const BIN_AGE: Duration = Duration::hours(2);
 
+/// How long before [`BIN_AGE`] ago user `n` of the bin was deleted: distinct for every
+/// `n` below [`DELETION_SPREAD_MS`] and spread over that many milliseconds (about 17
+/// minutes) in an order unrelated to `n`, as deletion times are unrelated to names in a
+/// real bin. (Until 2026-11-26 user `n` was deleted `n` ms before, so a name prefix picked
+/// the newest deletions: every match of `startsWith(displayName,'Gone 00')` came after
+/// every other entry in the bin's default order, that filter's worst case.)
+fn deletion_offset(n: usize) -> Duration {
+    let spread = u64::try_from(n).unwrap_or(u64::MAX).wrapping_mul(DELETION_STRIDE) % DELETION_SPREAD_MS;
+    Duration::milliseconds(i64::try_from(spread).unwrap_or(i64::MAX))
+}
+
+/// A prime: `n × stride mod spread` is a permutation of `0..spread`.
+const DELETION_SPREAD_MS: u64 = 1_000_003;
+const DELETION_STRIDE: u64 = 7_919;
+
 /// The seeded directory: the store, the shared hash, and what users are linked to.
 #[derive(Debug, Clone)]
 pub(crate) struct Seeder {
@@ -175,8 +190,11 @@ impl Seeder {
             })
             .collect();
         let mut results = Vec::new();
+        // Deleting users frees seats: every chunk of deleted users updates the same SKU rows,
+        // so such chunks are written one at a time rather than queue on those rows' locks.
+        let parallel = if batch.deleted { 1 } else { PARALLEL_TXS };
         for chunk in chunks {
-            if tasks.len() >= PARALLEL_TXS
+            if tasks.len() >= parallel
                 && let Some(done) = tasks.join_next().await
             {
                 results.push(done??);
@@ -200,6 +218,23 @@ impl Seeder {
         for n in batch.first..batch.first + batch.count {
             ids.push(self.write_user(&mut *tx, batch, n).await?);
         }
+        // Then every seat the chunk takes, SKU by SKU in one order (chunks written in
+        // parallel lock the SKU rows in the same order), and the deletes, which free their
+        // users' seats, as in life.
+        for (index, sku) in self.skus.iter().enumerate() {
+            let users = (batch.first..batch.first + batch.count)
+                .filter(|n| n % self.skus.len() == index)
+                .count();
+            for _ in 0..users {
+                tx.take_seat(*sku, true).await?;
+            }
+        }
+        if batch.deleted {
+            for (n, id) in (batch.first..).zip(&ids) {
+                tx.soft_delete_user(*id, self.started - BIN_AGE - deletion_offset(n), false)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(ids)
     }
@@ -220,13 +255,6 @@ impl Seeder {
             },
         )
         .await?;
-        // Deleted users take their seat first, and the soft delete frees it, as in life.
-        tx.take_seat(sku, true).await?;
-        if batch.deleted {
-            let millis = i64::try_from(n).unwrap_or(i64::MAX);
-            tx.soft_delete_user(id, self.started - BIN_AGE - Duration::milliseconds(millis), false)
-                .await?;
-        }
         Ok(id)
     }
 
