@@ -5,7 +5,8 @@
 //! directory must come out whole. `jepsen/` is T39: clients on three replicas under a
 //! nemesis, and a checker of the history they record. `last_seat.rs` (T06) and
 //! `revoked_elsewhere.rs` (T21) race and revoke across two replicas over HTTP. `pitr.rs`
-//! (T36) recovers a PostgreSQL cluster to a restore point taken under write load.
+//! (T36) recovers a PostgreSQL cluster to a restore point and to a point in time taken
+//! under write load, and keeps retention deadlines that pass after the recovery.
 //!
 //! Every test takes [`support::exclusive`] first, so they run one at a time: they measure
 //! latency bounds and start several processes each, and the machine has few cores.
