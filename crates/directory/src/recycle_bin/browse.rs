@@ -48,11 +48,7 @@ impl Directory {
         caller: &Caller,
         query: &UserQuery,
     ) -> Result<Page<DeletedUserEntry>, Error> {
-        caller.authorize(Permission::ReadDirectory)?;
-        query.check(true)?;
-        let now = self.now();
-        let mut tx = self.store.read().await?;
-        let tenant = tenant_in(&mut *tx).await?;
+        let (mut tx, tenant, now) = self.bin_query(caller, query).await?;
         found_page(&mut *tx, &tenant, query, now).await
     }
 
@@ -63,11 +59,7 @@ impl Directory {
         caller: &Caller,
         query: &UserQuery,
     ) -> Result<(Page<DeletedUserEntry>, u64), Error> {
-        caller.authorize(Permission::ReadDirectory)?;
-        query.check(true)?;
-        let now = self.now();
-        let mut tx = self.store.read().await?;
-        let tenant = tenant_in(&mut *tx).await?;
+        let (mut tx, tenant, now) = self.bin_query(caller, query).await?;
         let page = found_page(&mut *tx, &tenant, query, now).await?;
         let count = tx
             .count_found_deleted_users(now - tenant.retention.duration(), &query.condition)
@@ -82,17 +74,28 @@ impl Directory {
         caller: &Caller,
         query: &UserQuery,
     ) -> Result<Page<DeletedUserView>, Error> {
-        caller.authorize(Permission::ReadDirectory)?;
-        query.check(true)?;
-        let now = self.now();
-        let mut tx = self.store.read().await?;
-        let tenant = tenant_in(&mut *tx).await?;
+        let (mut tx, tenant, now) = self.bin_query(caller, query).await?;
         let page = found_page(&mut *tx, &tenant, query, now).await?;
         let deleted = page.items.into_iter().map(|entry| entry.deleted).collect();
         Ok(Page {
             items: views(&mut *tx, &tenant, deleted, now).await?,
             next: page.next,
         })
+    }
+
+    /// What every query of the bin starts with: the caller may read and the query is valid;
+    /// then a read, the organisation and the time of the request.
+    async fn bin_query(
+        &self,
+        caller: &Caller,
+        query: &UserQuery,
+    ) -> Result<(Box<dyn ReadTx>, Tenant, Timestamp), Error> {
+        caller.authorize(Permission::ReadDirectory)?;
+        query.check(true)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let tenant = tenant_in(&mut *tx).await?;
+        Ok((tx, tenant, now))
     }
 
     /// How many restorable deleted users satisfy the condition.
