@@ -131,21 +131,25 @@ pub(crate) async fn count_deleted_users(c: &mut Conn, not_before: Timestamp) -> 
     u64::try_from(count).map_err(|e| StoreError::Other(format!("deleted user count {count}: {e}")))
 }
 
-/// Ids of users deleted at or before `cutoff`, oldest first.
+/// Ids of users deleted at or before `cutoff`, in [`dialect::PURGE_ORDER`].
 pub(crate) async fn expired_deleted_users(
     c: &mut Conn,
     cutoff: Timestamp,
     limit: u32,
 ) -> Result<Vec<UserId>, StoreError> {
-    let ids: Vec<Uuid> = sqlx::query_scalar::<Db, Uuid>(
-        "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1 \
-         ORDER BY deleted_at, id LIMIT $2",
-    )
-    .bind(db_time::to_db(cutoff))
-    .bind(i64::from(limit))
-    .fetch_all(&mut *c)
-    .await
-    .map_err(classify)?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1 \
+             ORDER BY {} LIMIT $2",
+            dialect::PURGE_ORDER
+        )
+    });
+    let ids: Vec<Uuid> = sqlx::query_scalar::<Db, Uuid>(SQL.as_str())
+        .bind(db_time::to_db(cutoff))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(classify)?;
     Ok(ids.into_iter().map(UserId).collect())
 }
 

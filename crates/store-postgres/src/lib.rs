@@ -93,6 +93,11 @@ pub(crate) mod dialect {
 
     /// Whether a `WITH` may hold an `UPDATE` ahead of the statement's `INSERT`.
     pub(crate) const DATA_MODIFYING_WITH: bool = true;
+
+    /// The order in which expired users are purged: oldest first. A `DELETE` here marks
+    /// heap tuples and leaves index entries to `VACUUM`, so the order matters less than on
+    /// SQLite, and the table's own order (`ctid`) is not in the bin's index.
+    pub(crate) const PURGE_ORDER: &str = "deleted_at, id";
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 /// How many users the purge job's first transaction purges; later batches are sized by
 /// [`next_batch`] so that each transaction holds the write lock about [`BATCH_TIME`].
 const FIRST_BATCH: u32 = 100;
+/// How many due users the purge job reads at once. Reading them in the store's purge
+/// order may sort the whole bin (SQLite), so it is done once per chunk, not per batch.
+const DUE_CHUNK: u32 = 5000;
 /// The bounds of a batch.
 const BATCH_RANGE: (u32, u32) = (20, 1000);
 /// How long one purge transaction should hold the database's write lock: a writer waiting
@@ -75,7 +78,8 @@ impl Directory {
     /// one short transaction (one `DELETE` for the batch, one multi-row audit insert), so
     /// a writer waiting for the database gets in between two batches. Running it twice, or
     /// in two processes at once, purges and audits each user once: only the transaction
-    /// whose `DELETE` removed a user writes its record.
+    /// whose `DELETE` removed a user writes its record. The due users are read
+    /// [`DUE_CHUNK`] at a time, in the order the store purges fastest.
     pub async fn purge_expired(&self) -> Result<PurgeReport, Error> {
         let caller = self.system_caller();
         let now = self.now();
@@ -84,19 +88,43 @@ impl Directory {
         let mut report = PurgeReport::default();
         let mut batch = FIRST_BATCH;
         loop {
-            let due = self.store.read().await?.expired_deleted_users(cutoff, batch).await?;
+            let due = self
+                .store
+                .read()
+                .await?
+                .expired_deleted_users(cutoff, DUE_CHUNK)
+                .await?;
             if due.is_empty() {
                 return Ok(report);
             }
+            let purged = self.purge_due(&caller, &due, cutoff, now, &mut batch).await?;
+            report.purged.extend(purged);
+        }
+    }
+
+    /// Purges `due` in batches sized by [`next_batch`], starting at `batch` and leaving it
+    /// at the size the next batch should have.
+    async fn purge_due(
+        &self,
+        caller: &Caller,
+        due: &[UserId],
+        cutoff: Timestamp,
+        now: Timestamp,
+        batch: &mut u32,
+    ) -> Result<Vec<UserId>, Error> {
+        let mut purged = Vec::with_capacity(due.len());
+        let mut rest = due;
+        while !rest.is_empty() {
+            let (users, later) = rest.split_at(rest.len().min(*batch as usize));
             let started = std::time::Instant::now();
-            report
-                .purged
-                .extend(self.purge_batch(&caller, &due, cutoff, now).await?);
+            purged.extend(self.purge_batch(caller, users, cutoff, now).await?);
             let took = started.elapsed();
-            tracing::debug!(batch = due.len(), micros = took.as_micros() as u64, "purge batch");
-            batch = next_batch(batch, took);
+            tracing::debug!(batch = users.len(), micros = took.as_micros() as u64, "purge batch");
+            *batch = next_batch(*batch, took);
+            rest = later;
             tokio::task::yield_now().await;
         }
+        Ok(purged)
     }
 
     /// Purges one batch in its own transaction and audits those it removed, in `due`'s order.
