@@ -152,7 +152,7 @@ pub trait ReadTx: Send {
         condition: &Condition,
     ) -> Result<u64, StoreError>;
     /// Ids of deleted users deleted at or before `cutoff`, at most `limit`, in the order the
-    /// store purges fastest (on SQLite the table's own; oldest first on PostgreSQL).
+    /// store purges fastest (the table's own: `rowid` on SQLite, `ctid` on PostgreSQL).
     async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
     /// Deleted users among `ids` (in no set order), whether or not their retention has
     /// ended: a bulk restore reads its whole group with this.

