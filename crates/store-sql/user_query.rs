@@ -42,7 +42,7 @@ enum Scope {
 
 /// Active users matching the query, one page, with their addresses: one statement.
 pub(crate) async fn find_users(c: &mut Conn, query: &UserQuery) -> Result<Vec<User>, StoreError> {
-    let rows: Vec<PackedUserRow> = page(c, Scope::Active, query, PACKED_ADDRESSES, None).await?;
+    let rows = page(c, Scope::Active, query, None).await?;
     rows.into_iter().map(|row| Ok(row.decode()?.user)).collect()
 }
 
@@ -60,12 +60,12 @@ pub(crate) async fn find_deleted_users(
 ) -> Result<Vec<DeletedUser>, StoreError> {
     let scope = Scope::Deleted(not_before);
     if let Some(columns) = window_columns(query) {
-        let rows: Vec<PackedUserRow> = page(c, scope, query, PACKED_ADDRESSES, Some(&columns)).await?;
+        let rows = page(c, scope, query, Some(&columns)).await?;
         if rows.len() >= usize::try_from(query.limit).unwrap_or(usize::MAX) {
             return decode_deleted(rows);
         }
     }
-    decode_deleted(page(c, scope, query, PACKED_ADDRESSES, None).await?)
+    decode_deleted(page(c, scope, query, None).await?)
 }
 
 fn decode_deleted(rows: Vec<PackedUserRow>) -> Result<Vec<DeletedUser>, StoreError> {
@@ -137,24 +137,20 @@ fn tested_columns(condition: &Condition, columns: &mut Vec<&'static str>) {
     }
 }
 
-/// One page of rows: the user columns, then `more` (columns computed on `users u`). For
+/// One page of rows: the user columns and the user's addresses, packed. For
 /// deleted users the page's ids are picked first, in a subquery that indexes on
 /// `(key, id, deleted_at)` can answer alone, so a filter matching many users sorts small
 /// index tuples rather than whole rows, and only the page's rows are read. With `window`,
 /// that subquery tests the condition on the next [`WINDOW`] entries of the bin only, read
 /// in order with these columns.
-async fn page<T>(
+async fn page(
     c: &mut Conn,
     scope: Scope,
     query: &UserQuery,
-    more: &str,
     window: Option<&[&str]>,
-) -> Result<Vec<T>, StoreError>
-where
-    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
-{
+) -> Result<Vec<PackedUserRow>, StoreError> {
     let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), ", "));
-    sql.push(more).push(" FROM users u WHERE ");
+    sql.push(PACKED_ADDRESSES).push(" FROM users u WHERE ");
     let ids_first = matches!(scope, Scope::Deleted(_));
     let order = order_by(query);
     if ids_first {
@@ -179,7 +175,10 @@ where
     if ids_first {
         sql.push(format_args!("){order}"));
     }
-    sql.build_query_as::<T>().fetch_all(&mut *c).await.map_err(classify)
+    sql.build_query_as::<PackedUserRow>()
+        .fetch_all(&mut *c)
+        .await
+        .map_err(classify)
 }
 
 /// ` ORDER BY key, u.id` in the query's direction.
