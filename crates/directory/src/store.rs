@@ -96,6 +96,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn begin_redoable(&self) -> Result<Box<dyn Tx>, StoreError> {
         self.begin().await
     }
+    /// Between the batches of a long job (the purge): does now, off the writer, the upkeep
+    /// its writes made due, so that the API's next write does not do it instead (SQLite
+    /// copies its write-ahead log into the database file). Nothing where the database
+    /// server keeps up by itself.
+    async fn catch_up(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// The database server's own clock, when several processes share it (PostgreSQL);
     /// `None` when the database is a file this process opens (SQLite).
     async fn database_time(&self) -> Result<Option<Timestamp>, StoreError> {

@@ -121,6 +121,9 @@ impl Directory {
             let took = started.elapsed();
             tracing::debug!(batch = users.len(), micros = took.as_micros() as u64, "purge batch");
             *batch = next_batch(*batch, took);
+            if let Err(error) = self.store.catch_up().await {
+                tracing::debug!(%error, "the store's upkeep between purge batches failed; the next write does it");
+            }
             rest = later;
             tokio::task::yield_now().await;
         }
