@@ -9,6 +9,8 @@
 //! original deletion times. Retention deadlines are absolute times: users deleted before
 //! the base backup whose retention ends a few seconds after the recovered server starts
 //! are listed and restorable until then, and purged once after it by that server's job.
+//! `ROSTER_PITR_USERS=N` seeds N more users first (a quarter of them in the bin), so that
+//! the base backup and the replay work on a larger database; the copy must hold each.
 
 use crate::api::Api;
 use crate::backend::Backend;
@@ -23,6 +25,7 @@ use crate::server::{DOMAIN, Server};
 use crate::support::{Deadline, exclusive, scale};
 use crate::write_load::{Kind, Load, State, Writes};
 use directory::audit::{AuditAction, AuditOutcome};
+use directory::query::{Condition, Field, TextKey};
 use directory::store::Store;
 use directory::tenant::{Retention, TenantSettings};
 use directory::{Caller, Directory, SystemClock, Timestamp};
@@ -64,6 +67,7 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let store = backend.open().await;
     let seeder = Seeder::new(store.clone()).await;
     let seed = Seed::plant(&seeder, &store).await;
+    let bulk = Bulk::plant(&seeder, extra_users()).await;
     let token = seeder.token().await;
     drop((seeder, store));
 
@@ -78,6 +82,7 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let restored = Backend::postgres_at(&copy.url(), SCHEMA);
     let store = restored.open().await;
     seed.assert_kept(&store).await;
+    bulk.assert_kept(&store).await;
     assert_audit_verify_passes(&restored.serve_args());
     let server = Server::start("pitr-restored", &restored.serve_args(), "1s");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
@@ -356,6 +361,51 @@ async fn load_across_a_target(source: &PgCluster, api: &Api, load: &Load, aim: A
 
 /// What was seeded before the load: live users, users deleted two hours ago (expired once
 /// the retention is an hour) and a minute ago, with their deletion times as stored.
+/// How many more users to seed before the base backup: `ROSTER_PITR_USERS`, or none.
+fn extra_users() -> usize {
+    std::env::var("ROSTER_PITR_USERS").map_or(0, |count| {
+        count.parse().expect("ROSTER_PITR_USERS is a number of users")
+    })
+}
+
+/// The larger database's users: `bulk-NNNNN` active and `binned-NNNNN` deleted a minute
+/// before seeding (so the shortened retention of the purge check leaves them in the bin).
+struct Bulk {
+    live: u64,
+    binned: u64,
+}
+
+impl Bulk {
+    async fn plant(seeder: &Seeder, count: usize) -> Bulk {
+        let binned = count / 4;
+        let started = Instant::now();
+        if count > 0 {
+            seeder.live("bulk", count - binned).await;
+            seeder.deleted("binned", binned, time::Duration::minutes(1)).await;
+            println!("seeded {count} more users ({binned} deleted) in {:?}", started.elapsed());
+        }
+        Bulk {
+            live: (count - binned) as u64,
+            binned: binned as u64,
+        }
+    }
+
+    /// Every bulk user is in the recovered database, in its seeded state.
+    async fn assert_kept(&self, store: &Arc<dyn Store>) {
+        let prefix = |text: &str| Condition::StartsWith {
+            field: Field::UserPrincipalName,
+            prefix: TextKey::new(text),
+        };
+        let mut read = store.read().await.unwrap();
+        let live = read.count_found_users(&prefix("bulk-")).await.unwrap();
+        let binned = read
+            .count_found_deleted_users(Timestamp::UNIX_EPOCH, &prefix("binned-"))
+            .await
+            .unwrap();
+        assert_eq!((live, binned), (self.live, self.binned), "the larger database's users (active, deleted)");
+    }
+}
+
 struct Seed {
     bin: ExpiredBin,
     keep: Vec<Seeded>,
