@@ -9,8 +9,9 @@
 //! original deletion times. Retention deadlines are absolute times: users deleted before
 //! the base backup whose retention ends a few seconds after the recovered server starts
 //! are listed and restorable until then, and purged once after it by that server's job.
-//! `ROSTER_PITR_USERS=N` seeds N more users first (a quarter of them in the bin), so that
-//! the base backup and the replay work on a larger database; the copy must hold each.
+//! `ROSTER_PITR_USERS=N` seeds N more users (a quarter of them in the bin), half before the
+//! base backup and half after it, so that the backup copies a larger database and the
+//! recovery replays a larger archive; the copy must hold each of them.
 
 use crate::api::Api;
 use crate::backend::Backend;
@@ -67,14 +68,17 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let store = backend.open().await;
     let seeder = Seeder::new(store.clone()).await;
     let seed = Seed::plant(&seeder, &store).await;
-    let bulk = Bulk::plant(&seeder, extra_users()).await;
+    let extra = extra_users();
+    let seeded_first = Bulk::plant(&seeder, extra / 2, ("bulk", "binned")).await;
     let token = seeder.token().await;
-    drop((seeder, store));
+    drop(store);
 
     let server = Server::start("pitr-source", &backend.serve_args(), "1h");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     let load = Load::default();
-    let (copy, point) = load_across_a_target(&source, &api, &load, Aim::RestorePoint).await;
+    let replayed = Some((&seeder, extra - extra / 2));
+    let (copy, point, replayed) = load_across_a_target(&source, &api, &load, Aim::RestorePoint, replayed).await;
+    drop(seeder);
     let deletion_times = deletion_times(&api, &load, &point).await;
     server.kill();
     recover(&source, &copy, &point.target);
@@ -82,7 +86,8 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let restored = Backend::postgres_at(&copy.url(), SCHEMA);
     let store = restored.open().await;
     seed.assert_kept(&store).await;
-    bulk.assert_kept(&store).await;
+    seeded_first.assert_kept(&store).await;
+    replayed.assert_kept(&store).await;
     assert_audit_verify_passes(&restored.serve_args());
     let server = Server::start("pitr-restored", &restored.serve_args(), "1s");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
@@ -108,7 +113,7 @@ async fn postgres_wal_replay_to_a_database_timestamp_keeps_writes_acknowledged_b
     let server = Server::start("pitr-time-source", &backend.serve_args(), "1h");
     let api = Api::new(&server.base, &token, ANSWER_BOUND);
     let load = Load::default();
-    let (copy, at) = load_across_a_target(&source, &api, &load, Aim::Time).await;
+    let (copy, at, _) = load_across_a_target(&source, &api, &load, Aim::Time, None).await;
     println!("recovery target: {:?}", at.target);
     let deletion_times = deletion_times(&api, &load, &at).await;
     server.kill();
@@ -335,8 +340,16 @@ fn recover(source: &PgCluster, copy: &PgCluster, target: &RecoveryTarget) {
 }
 
 /// Writers run while `pg_basebackup` copies the source, then until the recovery target is
-/// set, then a little longer; returns the copy and the target once they stopped.
-async fn load_across_a_target(source: &PgCluster, api: &Api, load: &Load, aim: Aim) -> (PgCluster, Mark) {
+/// set, then a little longer; returns the copy and the target once they stopped. With
+/// `replayed`, that many users are seeded after the base backup, before the target, so the
+/// recovery replays them from the archive.
+async fn load_across_a_target(
+    source: &PgCluster,
+    api: &Api,
+    load: &Load,
+    aim: Aim,
+    replayed: Option<(&Seeder, usize)>,
+) -> (PgCluster, Mark, Bulk) {
     let writers: Vec<_> = (0..WRITERS)
         .map(|k| tokio::spawn(load.clone().write(api.clone(), format!("pitr-w{k}-"), None)))
         .collect();
@@ -349,6 +362,10 @@ async fn load_across_a_target(source: &PgCluster, api: &Api, load: &Load, aim: A
         started.elapsed(),
         load.acked() - acked
     );
+    let replayed = match replayed {
+        Some((seeder, count)) => Bulk::plant(seeder, count, ("replay", "rebinned")).await,
+        None => Bulk::default(),
+    };
     load.wait_for(load.acked() + step, PATIENCE).await;
     let point = Mark::set(aim, &source.url()).await;
     load.wait_for(load.acked() + step, PATIENCE).await;
@@ -356,56 +373,63 @@ async fn load_across_a_target(source: &PgCluster, api: &Api, load: &Load, aim: A
     for writer in writers {
         writer.await.unwrap();
     }
-    (copy, point)
+    (copy, point, replayed)
 }
 
-/// What was seeded before the load: live users, users deleted two hours ago (expired once
-/// the retention is an hour) and a minute ago, with their deletion times as stored.
-/// How many more users to seed before the base backup: `ROSTER_PITR_USERS`, or none.
+/// How many more users to seed around the base backup: `ROSTER_PITR_USERS`, or none.
 fn extra_users() -> usize {
     std::env::var("ROSTER_PITR_USERS").map_or(0, |count| {
         count.parse().expect("ROSTER_PITR_USERS is a number of users")
     })
 }
 
-/// The larger database's users: `bulk-NNNNN` active and `binned-NNNNN` deleted a minute
-/// before seeding (so the shortened retention of the purge check leaves them in the bin).
+/// The larger database's users, `<live>-NNNNN` active and `<binned>-NNNNN` deleted a minute
+/// before seeding (so the purge check's shortened retention leaves them in the bin).
+#[derive(Default)]
 struct Bulk {
+    prefixes: (&'static str, &'static str),
     live: u64,
     binned: u64,
 }
 
 impl Bulk {
-    async fn plant(seeder: &Seeder, count: usize) -> Bulk {
+    async fn plant(seeder: &Seeder, count: usize, prefixes: (&'static str, &'static str)) -> Bulk {
         let binned = count / 4;
         let started = Instant::now();
         if count > 0 {
-            seeder.live("bulk", count - binned).await;
-            seeder.deleted("binned", binned, time::Duration::minutes(1)).await;
+            seeder.live(prefixes.0, count - binned).await;
+            seeder.deleted(prefixes.1, binned, time::Duration::minutes(1)).await;
             println!("seeded {count} more users ({binned} deleted) in {:?}", started.elapsed());
         }
         Bulk {
+            prefixes,
             live: (count - binned) as u64,
             binned: binned as u64,
         }
     }
 
-    /// Every bulk user is in the recovered database, in its seeded state.
+    /// Every one of these users is in the recovered database, in its seeded state.
     async fn assert_kept(&self, store: &Arc<dyn Store>) {
+        if self.live + self.binned == 0 {
+            return;
+        }
         let prefix = |text: &str| Condition::StartsWith {
             field: Field::UserPrincipalName,
-            prefix: TextKey::new(text),
+            prefix: TextKey::new(&format!("{text}-")),
         };
         let mut read = store.read().await.unwrap();
-        let live = read.count_found_users(&prefix("bulk-")).await.unwrap();
+        let live = read.count_found_users(&prefix(self.prefixes.0)).await.unwrap();
         let binned = read
-            .count_found_deleted_users(Timestamp::UNIX_EPOCH, &prefix("binned-"))
+            .count_found_deleted_users(Timestamp::UNIX_EPOCH, &prefix(self.prefixes.1))
             .await
             .unwrap();
-        assert_eq!((live, binned), (self.live, self.binned), "the larger database's users (active, deleted)");
+        let expected = (self.live, self.binned);
+        assert_eq!((live, binned), expected, "{:?} users kept (active, deleted)", self.prefixes);
     }
 }
 
+/// What was seeded before the load: live users, users deleted two hours ago (expired once
+/// the retention is an hour) and a minute ago, with their deletion times as stored.
 struct Seed {
     bin: ExpiredBin,
     keep: Vec<Seeded>,
