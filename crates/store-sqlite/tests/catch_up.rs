@@ -40,12 +40,22 @@ async fn after_catching_up_the_next_write_starts_the_log_over() {
     let before = log_size(&path);
     rename(ids[0], "Appended").await.unwrap();
     let appended = log_size(&path);
-    assert!(appended > before, "a write appends to the log ({before} → {appended} bytes)");
+    assert!(
+        appended > before,
+        "a write appends to the log ({before} → {appended} bytes)"
+    );
 
     store.catch_up().await.unwrap();
     rename(ids[1], "Started over").await.unwrap();
-    assert_eq!(log_size(&path), appended, "the write went to the log's start, not its end");
+    assert_eq!(
+        log_size(&path),
+        appended,
+        "the write went to the log's start, not its end"
+    );
 
     assert_eq!(directory.user(&system, ids[0]).await.unwrap().display_name, "Appended");
-    assert_eq!(directory.user(&system, ids[1]).await.unwrap().display_name, "Started over");
+    assert_eq!(
+        directory.user(&system, ids[1]).await.unwrap().display_name,
+        "Started over"
+    );
 }

@@ -399,7 +399,10 @@ impl Bulk {
         if count > 0 {
             seeder.live(prefixes.0, count - binned).await;
             seeder.deleted(prefixes.1, binned, time::Duration::minutes(1)).await;
-            println!("seeded {count} more users ({binned} deleted) in {:?}", started.elapsed());
+            println!(
+                "seeded {count} more users ({binned} deleted) in {:?}",
+                started.elapsed()
+            );
         }
         Bulk {
             prefixes,
@@ -424,7 +427,12 @@ impl Bulk {
             .await
             .unwrap();
         let expected = (self.live, self.binned);
-        assert_eq!((live, binned), expected, "{:?} users kept (active, deleted)", self.prefixes);
+        assert_eq!(
+            (live, binned),
+            expected,
+            "{:?} users kept (active, deleted)",
+            self.prefixes
+        );
     }
 }
 
