@@ -1,6 +1,6 @@
 //! `Store::catch_up` on SQLite: between a long job's batches it copies the write-ahead log
 //! into the database file, so the next write starts the log over instead of appending to
-//! it, and no API write has to checkpoint it.
+//! it (and the log seldom grows to the writer's own checkpoint threshold).
 
 use directory::store::Store;
 use directory::user::{NewUser, UserUpdate};

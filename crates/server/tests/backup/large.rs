@@ -14,9 +14,7 @@ use store_sqlite::SqliteStore;
 
 /// How many users to seed first: `ROSTER_BACKUP_USERS`, or none.
 pub(crate) fn extra_users() -> usize {
-    std::env::var("ROSTER_BACKUP_USERS").map_or(0, |count| {
-        count.parse().expect("ROSTER_BACKUP_USERS is a number of users")
-    })
+    crate::seed::count_from_env("ROSTER_BACKUP_USERS")
 }
 
 /// Creates the organisation and `count` users in `store` (nothing when `count` is 0).
@@ -26,9 +24,9 @@ pub(crate) async fn seed(store: &Store, count: usize) {
     }
     let started = Instant::now();
     let seeder = Seeder::new(open(store).await).await;
-    let binned = count / 4;
-    seeder.live("bulk", count - binned).await;
-    seeder.deleted("binned", binned, time::Duration::days(1)).await;
+    let (_, binned) = seeder
+        .population(("bulk", "binned"), count, time::Duration::days(1))
+        .await;
     let backend = match store {
         Store::Sqlite { .. } => "Sqlite",
         Store::Postgres { .. } => "Postgres",

@@ -21,7 +21,7 @@ use crate::inspect::{
 };
 use crate::kill_purge::ExpiredBin;
 use crate::pg_cluster::{PgCluster, RecoveryTarget};
-use crate::seed::{Seeded, Seeder};
+use crate::seed::{Seeded, Seeder, count_from_env};
 use crate::server::{DOMAIN, Server};
 use crate::support::{Deadline, exclusive, scale};
 use crate::write_load::{Kind, Load, State, Writes};
@@ -68,7 +68,7 @@ async fn postgres_base_backup_and_wal_replay_to_a_restore_point_keep_every_ackno
     let store = backend.open().await;
     let seeder = Seeder::new(store.clone()).await;
     let seed = Seed::plant(&seeder, &store).await;
-    let extra = extra_users();
+    let extra = count_from_env("ROSTER_PITR_USERS");
     let seeded_first = Bulk::plant(&seeder, extra / 2, ("bulk", "binned")).await;
     let token = seeder.token().await;
     drop(store);
@@ -376,13 +376,6 @@ async fn load_across_a_target(
     (copy, point, replayed)
 }
 
-/// How many more users to seed around the base backup: `ROSTER_PITR_USERS`, or none.
-fn extra_users() -> usize {
-    std::env::var("ROSTER_PITR_USERS").map_or(0, |count| {
-        count.parse().expect("ROSTER_PITR_USERS is a number of users")
-    })
-}
-
 /// The larger database's users, `<live>-NNNNN` active and `<binned>-NNNNN` deleted a minute
 /// before seeding (so the purge check's shortened retention leaves them in the bin).
 #[derive(Default)]
@@ -394,21 +387,16 @@ struct Bulk {
 
 impl Bulk {
     async fn plant(seeder: &Seeder, count: usize, prefixes: (&'static str, &'static str)) -> Bulk {
-        let binned = count / 4;
+        if count == 0 {
+            return Bulk::default();
+        }
         let started = Instant::now();
-        if count > 0 {
-            seeder.live(prefixes.0, count - binned).await;
-            seeder.deleted(prefixes.1, binned, time::Duration::minutes(1)).await;
-            println!(
-                "seeded {count} more users ({binned} deleted) in {:?}",
-                started.elapsed()
-            );
-        }
-        Bulk {
-            prefixes,
-            live: (count - binned) as u64,
-            binned: binned as u64,
-        }
+        let (live, binned) = seeder.population(prefixes, count, time::Duration::minutes(1)).await;
+        println!(
+            "seeded {count} more users ({binned} deleted) in {:?}",
+            started.elapsed()
+        );
+        Bulk { prefixes, live, binned }
     }
 
     /// Every one of these users is in the recovered database, in its seeded state.

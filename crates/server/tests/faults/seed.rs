@@ -20,6 +20,13 @@ use std::sync::Arc;
 use time::Duration;
 
 const GROUPS: usize = 4;
+
+/// A count of users to seed from the environment variable `name`, or none when it is unset.
+pub(crate) fn count_from_env(name: &str) -> usize {
+    std::env::var(name).map_or(0, |count| {
+        count.parse().unwrap_or_else(|_| panic!("{name} is a number of users"))
+    })
+}
 const USERS_PER_TX: usize = 500;
 
 /// A seeded user and what it must keep: its groups, its licence and its addresses.
@@ -105,6 +112,16 @@ impl Seeder {
     /// Users `<prefix>-NNNNN` in the recycle bin, deleted `ago` before now.
     pub(crate) async fn deleted(&self, prefix: &str, count: usize, ago: Duration) -> Vec<Seeded> {
         self.write(prefix, count, Some(self.directory.now() - ago), true).await
+    }
+
+    /// A larger population for tests run at size: `count` users, a quarter of them
+    /// `<binned>-NNNNN` in the bin (deleted `ago` before now), the rest `<live>-NNNNN`
+    /// active. Returns how many of each (active, deleted).
+    pub(crate) async fn population(&self, (live, binned): (&str, &str), count: usize, ago: Duration) -> (u64, u64) {
+        let deleted = count / 4;
+        self.live(live, count - deleted).await;
+        self.deleted(binned, deleted, ago).await;
+        ((count - deleted) as u64, deleted as u64)
     }
 
     /// Like [`Seeder::deleted`], but without addresses: only the UPN can be contested.
