@@ -165,11 +165,14 @@ impl Seeder {
         Ok(())
     }
 
-    /// Whether any user in the bin is past `retention` and not yet purged.
-    pub(crate) async fn any_expired(&self, retention: Duration) -> Result<bool> {
+    /// How many rows the bin keeps once every user past `retention` is purged. Read once
+    /// before waiting for the purge, so that the wait polls only the bin's size (one row)
+    /// rather than looking for expired users, which scans the bin's index on every poll
+    /// and takes a core from the server it measures.
+    pub(crate) async fn bin_rows_after_purge(&self, retention: Duration) -> Result<u64> {
         let cutoff = self.directory.now() - retention;
         let mut tx = self.store.read().await?;
-        Ok(!tx.expired_deleted_users(cutoff, 1).await?.is_empty())
+        Ok(tx.count_deleted_users(cutoff).await?)
     }
 
     /// How many rows are in the bin, expired or not.

@@ -68,11 +68,12 @@ pub(crate) async fn run(seeder: &Seeder, api: &Api, shape: Shape) -> Result<Load
     let arrivals = tokio::spawn(arrive(api.clone(), shape.clone(), load.clone()));
     tokio::time::sleep(shape.length / 10).await;
     let (_, bulk) = api.bulk_restore(&restorable, "keep").await?;
+    let after = seeder.bin_rows_after_purge(SHORT_RETENTION).await?;
     let purge_started = Instant::now();
     seeder.set_retention(SHORT_RETENTION).await?;
     let mut purge = None;
     while started.elapsed() < shape.length + Duration::from_secs(60) {
-        if !seeder.any_expired(SHORT_RETENTION).await? {
+        if seeder.bin_rows().await? <= after {
             purge = Some(purge_started.elapsed());
             break;
         }

@@ -28,16 +28,21 @@ pub(crate) struct Purge {
 /// `user` (an active user's id) all the while.
 pub(crate) async fn run(seeder: &Seeder, api: &Api, user: &str) -> Result<Purge> {
     let before = seeder.bin_rows().await?;
+    let after = seeder.bin_rows_after_purge(RETENTION).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let probe = tokio::spawn(probe(api.clone(), user.to_owned(), stop.clone()));
     seeder.set_retention(RETENTION).await?;
     let asked = Instant::now();
     let mut first_purge = None;
-    while seeder.any_expired(RETENTION).await? {
+    loop {
+        let rows = seeder.bin_rows().await?;
+        if rows <= after {
+            break;
+        }
         if asked.elapsed() > LIMIT {
             bail!("the purge did not finish within {} s", LIMIT.as_secs());
         }
-        if first_purge.is_none() && seeder.bin_rows().await? < before {
+        if first_purge.is_none() && rows < before {
             first_purge = Some(Instant::now());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
