@@ -50,6 +50,8 @@ mod user_query;
 #[path = "../../store-sql/users.rs"]
 mod users;
 
+mod catch_up;
+
 use async_trait::async_trait;
 use directory::store::{Constraint, ReadTx, Store, StoreError, Tx};
 use sqlx::Connection;
@@ -169,6 +171,7 @@ fn constraint(message: &str) -> Constraint {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    catch_up: catch_up::CatchUp,
 }
 
 impl SqliteStore {
@@ -186,7 +189,12 @@ impl SqliteStore {
             .max_connections(1)
             .test_before_acquire(false)
             .after_release(|connection, _| Box::pin(reusable(connection)))
-            .connect_with(options.clone().pragma("temp_store", "memory"))
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("temp_store", "memory")
+                    .pragma("wal_autocheckpoint", catch_up::WRITER_CHECKPOINT_PAGES),
+            )
             .await
             .map_err(classify)?;
         sqlx::migrate!().run(&writer).await.map_err(|e| classify(e.into()))?;
@@ -200,7 +208,11 @@ impl SqliteStore {
             .connect_with(options.create_if_missing(false))
             .await
             .map_err(classify)?;
-        Ok(SqliteStore { writer, reader })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            catch_up: catch_up::CatchUp::default(),
+        })
     }
 }
 
@@ -245,17 +257,10 @@ impl Store for SqliteStore {
         records::token_by_hash(&mut connection, hash).await
     }
 
-    /// A passive checkpoint on a reader connection: it copies the log's pages into the
-    /// database file while the writer goes on, and once it has copied them all, the next
-    /// write transaction starts the log over. Left to the writer, a commit that finds the
-    /// log past 1,000 pages checkpoints it, and an API write waited 30–60 ms for that.
+    /// Passive checkpoints on a reader connection, mostly beside the job's next batch
+    /// ([`catch_up::CatchUp::run`]).
     async fn catch_up(&self) -> Result<(), StoreError> {
-        let mut connection = self.reader.acquire().await.map_err(classify)?;
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&mut *connection)
-            .await
-            .map_err(classify)?;
-        Ok(())
+        self.catch_up.run(&self.reader).await
     }
 
     async fn read(&self) -> Result<Box<dyn ReadTx>, StoreError> {
