@@ -11,13 +11,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One call in this many waits for its checkpoint; the others start it in the background.
-pub(crate) const WAITED_EVERY: u64 = 4;
+const WAITED_EVERY: u64 = 4;
 
 /// The log size, in pages, at which the writer checkpoints at its own commit (SQLite's
 /// default is 1,000). Between two waited-for catch-ups the log holds up to
-/// [`WAITED_EVERY`] purge batches (each about 900 pages: ~100 users, ~9 pages each), so
-/// the threshold is set well above that: an API write that found the log past it would
-/// copy it while holding the writer connection (30–60 ms at 1,000 pages, measured).
+/// [`WAITED_EVERY`] purge batches (each several hundred pages: ~100 users, each removing
+/// entries from ~15 tables and indexes), so the threshold is set well above that: an API
+/// write that found the log past it would copy it while holding the writer connection
+/// (30–60 ms at 1,000 pages, measured).
 pub(crate) const WRITER_CHECKPOINT_PAGES: &str = "8000";
 
 /// The catch-up's state, shared by a store's clones.
@@ -41,8 +42,8 @@ impl CatchUp {
     ///   finish the log (the next batch adds to it), which is why some calls wait.
     ///
     /// A checkpoint after every batch, each waited for, spent a third of the purge between
-    /// batches; one every 100 ms, waited for, purged as fast as this but made the API
-    /// writes that came in meanwhile wait for its larger flush (p99 25 ms).
+    /// batches; one every 100 ms, waited for, purged about as fast as this but made the
+    /// API writes that came in meanwhile wait for its larger flush (p99 25 ms).
     pub(crate) async fn run(&self, readers: &SqlitePool) -> Result<(), StoreError> {
         let call = self.calls.fetch_add(1, Ordering::Relaxed);
         if call.is_multiple_of(WAITED_EVERY) {
