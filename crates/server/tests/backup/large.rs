@@ -12,11 +12,6 @@ use std::time::Instant;
 use store_postgres::PgStore;
 use store_sqlite::SqliteStore;
 
-/// How many users to seed first: `ROSTER_BACKUP_USERS`, or none.
-pub(crate) fn extra_users() -> usize {
-    crate::seed::count_from_env("ROSTER_BACKUP_USERS")
-}
-
 /// Creates the organisation and `count` users in `store` (nothing when `count` is 0).
 pub(crate) async fn seed(store: &Store, count: usize) {
     if count == 0 {

@@ -101,7 +101,7 @@ impl Taken {
 async fn backup_under_load(backend: Backend) {
     let root = tempfile::tempdir().unwrap();
     let source = Store::fresh(backend, root.path(), "source", true);
-    large::seed(&source, large::extra_users()).await;
+    large::seed(&source, seed::count_from_env("ROSTER_BACKUP_USERS")).await;
     let server = Server::start(&source);
     let graph = Graph::new(&server.base, &admin_token(&source));
     let load = Load::default();

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use time::Duration;
 
 const GROUPS: usize = 4;
+const USERS_PER_TX: usize = 500;
 
 /// A count of users to seed from the environment variable `name`, or none when it is unset.
 pub(crate) fn count_from_env(name: &str) -> usize {
@@ -27,7 +28,6 @@ pub(crate) fn count_from_env(name: &str) -> usize {
         count.parse().unwrap_or_else(|_| panic!("{name} is a number of users"))
     })
 }
-const USERS_PER_TX: usize = 500;
 
 /// A seeded user and what it must keep: its groups, its licence and its addresses.
 #[derive(Debug, Clone)]
