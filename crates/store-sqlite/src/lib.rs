@@ -243,12 +243,6 @@ const BEGIN_SYNCED: &str = "PRAGMA synchronous = FULL; BEGIN IMMEDIATE";
 const BEGIN_REDOABLE: &str = "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE";
 
 impl SqliteStore {
-    /// Waits for a catch-up that copies the log in the background ([`Store::catch_up`]) to
-    /// finish, so that what the log then holds can be checked.
-    pub async fn catch_up_settled(&self) {
-        self.catch_up.settled().await;
-    }
-
     /// A write transaction on the writer connection, begun by `begin` (one of the above).
     async fn write_transaction(&self, begin: &'static str) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
         self.writer.begin_with(begin).await.map_err(classify)
