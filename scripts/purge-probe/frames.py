@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Which b-trees one purge batch writes (BENCHMARKS.md): on a copy of a kept SQLite data
+directory, deletes the first N users of the bin in the table's order (the purge job's
+order) in one transaction with foreign keys on, as the job's `DELETE` does, then maps
+the write-ahead log's frames to tables and indexes with SQLite's `dbstat`.
+
+  python3 scripts/purge-probe/frames.py KEPT_DIR [--users 100]"""
+
+import argparse
+import collections
+import shutil
+import sqlite3
+import struct
+import tempfile
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kept")
+    parser.add_argument("--users", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="purge-frames-") as data:
+        shutil.copytree(args.kept, data, dirs_exist_ok=True)
+        db = f"{data}/roster.db"
+        connection = sqlite3.connect(db, isolation_level=None)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        owner = dict((page, name) for name, page in connection.execute("SELECT name, pageno FROM dbstat"))
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+        connection.execute("BEGIN IMMEDIATE")
+        ids = [row[0] for row in connection.execute(
+            "SELECT id FROM users WHERE deleted_at IS NOT NULL ORDER BY rowid LIMIT ?", (args.users,))]
+        connection.execute(f"DELETE FROM users WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        connection.execute("COMMIT")
+        log = open(f"{db}-wal", "rb").read()
+        page_size = struct.unpack(">I", log[8:12])[0]
+        pages = [struct.unpack(">I", log[at:at + 4])[0] for at in range(32, len(log) - 24 - page_size + 1, 24 + page_size)]
+        connection.close()
+    counts = collections.Counter(owner.get(page, "(new or free page)") for page in pages)
+    print(f"{len(ids)} users: {len(pages)} pages written")
+    for name, count in counts.most_common():
+        print(f"{count:6}  {name}")
+
+
+if __name__ == "__main__":
+    main()
