@@ -4,7 +4,7 @@ directory, deletes the first N users of the bin in the table's order (the purge 
 order) in one transaction with foreign keys on, as the job's `DELETE` does, then maps
 the write-ahead log's frames to tables and indexes with SQLite's `dbstat`.
 
-  python3 scripts/purge-probe/frames.py KEPT_DIR [--users 100]"""
+  python3 scripts/probes/frames.py KEPT_DIR [--users 100]"""
 
 import argparse
 import collections

@@ -3,7 +3,7 @@
 of a kept SQLite data directory, without API load.
 
   roster-bench --users 100000 --only pages --backend sqlite --keep   # prints the kept dir
-  python3 scripts/purge-probe/probe.py KEPT_DIR BINARY [BINARY ...] [--runs N]
+  python3 scripts/probes/purge.py KEPT_DIR BINARY [BINARY ...] [--runs N]
 
 Each run copies KEPT_DIR, shortens the retention to one hour (which expires the bench's
 whole bin, deleted two hours before it was seeded), starts `BINARY serve --purge-interval
