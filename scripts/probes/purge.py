@@ -13,6 +13,7 @@ from the first batch's start to the last one's end, split into time inside the b
 and between them, and the longest gaps."""
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ BATCH = re.compile(r"T(\d+):(\d+):([\d.]+)\S* .*purge batch batch=(\d+) micros=(
 
 
 def bin_size(db):
-    with sqlite3.connect(db, timeout=10) as connection:
+    with contextlib.closing(sqlite3.connect(db, timeout=10)) as connection, connection:
         return connection.execute("SELECT users FROM recycle_bin_size").fetchone()[0]
 
 
@@ -34,7 +35,7 @@ def run_once(kept, binary, log_path):
     with tempfile.TemporaryDirectory(prefix="purge-probe-") as data:
         shutil.copytree(kept, data, dirs_exist_ok=True)
         db = os.path.join(data, "roster.db")
-        with sqlite3.connect(db) as connection:
+        with contextlib.closing(sqlite3.connect(db)) as connection, connection:
             connection.execute("UPDATE tenant SET retention_seconds = 3600")
         env = dict(os.environ, RUST_LOG="warn,directory::recycle_bin::purge=debug")
         with open(log_path, "w") as log:

@@ -11,6 +11,7 @@ with an empty log), issues a Global Administrator token with `BINARY token issue
 connection. Binaries alternate run by run."""
 
 import argparse
+import contextlib
 import http.client
 import json
 import random
@@ -46,7 +47,7 @@ def run_once(kept, binary, writes):
     with tempfile.TemporaryDirectory(prefix="writes-probe-") as data:
         shutil.copytree(kept, data, dirs_exist_ok=True)
         db = f"{data}/roster.db"
-        with sqlite3.connect(db) as connection:
+        with contextlib.closing(sqlite3.connect(db)) as connection, connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             ids = [str(uuid.UUID(bytes=row[0])) for row in
                    connection.execute("SELECT id FROM users WHERE deleted_at IS NULL LIMIT 50000")]
