@@ -58,8 +58,8 @@ def summary(log_path):
         if match:
             h, m, s, users, micros = match.groups()
             batches.append((int(h) * 3600 + int(m) * 60 + float(s), int(users), int(micros) / 1e6))
-    if not batches:
-        return "no purge batches logged"
+    if len(batches) < 2:
+        return f"{len(batches)} purge batches logged: too few to split the time"
     ends = [end for end, _, _ in batches]
     inside = sum(took for _, _, took in batches)
     wall = ends[-1] - (ends[0] - batches[0][2])

@@ -18,7 +18,11 @@ const WAITED_EVERY: u64 = 4;
 /// [`WAITED_EVERY`] purge batches (each several hundred pages: ~100 users, each removing
 /// entries from ~15 tables and indexes), so the threshold is set well above that: an API
 /// write that found the log past it would copy it while holding the writer connection
-/// (30–60 ms at 1,000 pages, measured).
+/// (30–60 ms at 1,000 pages during a purge, measured). Outside a purge the threshold sets
+/// how ordinary writes pay for the copy: single `PATCH`es one at a time (~20 log pages
+/// each) took a ~32 ms step every ~400 writes at 8,000 pages (p99 2.3–3.2 ms, p99.9
+/// 31–32 ms) against a ~10 ms step every ~50 writes at 1,000 (p99 7.3–7.9 ms, p99.9
+/// 9.3–9.5 ms); the single-operation target is a p99.
 pub(crate) const WRITER_CHECKPOINT_PAGES: &str = "8000";
 
 /// The catch-up's state, shared by a store's clones.
