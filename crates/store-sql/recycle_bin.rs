@@ -69,90 +69,6 @@ fn push_ids(query: &mut QueryBuilder<Db>, ids: &[UserId]) {
     }
 }
 
-/// Deleted users deleted after `not_before`, by `(deleted_at, id)`, after the cursor. The
-/// cursor's bound comes first: SQLite seeks with the first of two lower bounds on
-/// `deleted_at`, and a page deep in the bin must not scan it from the start.
-pub(crate) async fn deleted_users_page(
-    c: &mut Conn,
-    not_before: Timestamp,
-    after: Option<(Timestamp, UserId)>,
-    limit: u32,
-) -> Result<Vec<DeletedUser>, StoreError> {
-    let limit = i64::from(limit);
-    let rows = match after {
-        None => {
-            sqlx::query_as::<Db, UserRow>(concat!(
-                "SELECT ",
-                user_columns!(),
-                " FROM users WHERE deleted_at IS NOT NULL AND deleted_at > $1 \
-                 ORDER BY deleted_at, id LIMIT $2"
-            ))
-            .bind(db_time::to_db(not_before))
-            .bind(limit)
-            .fetch_all(&mut *c)
-            .await
-        }
-        Some((at, id)) => {
-            sqlx::query_as::<Db, UserRow>(concat!(
-                "SELECT ",
-                user_columns!(),
-                " FROM users WHERE deleted_at >= $2 AND (deleted_at, id) > ($2, $3) \
-                 AND deleted_at IS NOT NULL AND deleted_at > $1 ORDER BY deleted_at, id LIMIT $4"
-            ))
-            .bind(db_time::to_db(not_before))
-            .bind(db_time::to_db(at))
-            .bind(id.0)
-            .bind(limit)
-            .fetch_all(&mut *c)
-            .await
-        }
-    }
-    .map_err(classify)?;
-    Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
-}
-
-/// How many users were deleted after `not_before`: the bin's size, kept by triggers
-/// (migration 0010), less the users deleted at or before `not_before` that are still
-/// there (expired, not purged yet: few, counted on the `users_recycle_bin` index), so the
-/// 100,000 entries of a full bin are never counted one by one.
-pub(crate) async fn count_deleted_users(c: &mut Conn, not_before: Timestamp) -> Result<u64, StoreError> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT (SELECT users FROM recycle_bin_size) + {} \
-             - (SELECT COUNT(*) FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1)",
-            dialect::PENDING_BIN_CHANGE
-        )
-    });
-    let count: i64 = sqlx::query_scalar::<Db, i64>(SQL.as_str())
-        .bind(db_time::to_db(not_before))
-        .fetch_one(&mut *c)
-        .await
-        .map_err(classify)?;
-    u64::try_from(count).map_err(|e| StoreError::Other(format!("deleted user count {count}: {e}")))
-}
-
-/// Ids of users deleted at or before `cutoff`, in [`dialect::PURGE_ORDER`].
-pub(crate) async fn expired_deleted_users(
-    c: &mut Conn,
-    cutoff: Timestamp,
-    limit: u32,
-) -> Result<Vec<UserId>, StoreError> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= $1 \
-             ORDER BY {} LIMIT $2",
-            dialect::PURGE_ORDER
-        )
-    });
-    let ids: Vec<Uuid> = sqlx::query_scalar::<Db, Uuid>(SQL.as_str())
-        .bind(db_time::to_db(cutoff))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *c)
-        .await
-        .map_err(classify)?;
-    Ok(ids.into_iter().map(UserId).collect())
-}
-
 /// The groups remembered for a deleted user.
 pub(crate) async fn former_groups(c: &mut Conn, id: UserId) -> Result<Vec<GroupRef>, StoreError> {
     let sql = "SELECT group_id, display_name FROM former_groups WHERE user_id = $1 ORDER BY display_name, group_id";
@@ -375,10 +291,11 @@ async fn restore_rows(c: &mut Conn, users: &[User]) -> Result<Vec<UserId>, Store
 ///
 /// Each `VALUES` row must find its user by primary key. The test that the row is deleted
 /// is written `(deleted_at IS NULL) IS FALSE` rather than `deleted_at IS NOT NULL` so that
-/// no index answers it: SQLite (3.51, without statistics) otherwise reads the whole
-/// partial index `users_recycle_bin` (every user in the bin) and looks each entry up in
-/// the `VALUES` rows, which took ~16 ms per statement with 100,000 users in the bin,
-/// whether it restored 50 users or 100. The SQLite adapter's tests pin the plan.
+/// no index answers it: SQLite (3.51, without statistics) otherwise reads a whole partial
+/// index of the bin (every user in it; it was `users_recycle_bin`, which migration 0013
+/// replaced, and the name indexes have the same condition) and looks each entry up in the
+/// `VALUES` rows, which took ~16 ms per statement with 100,000 users in the bin, whether
+/// it restored 50 users or 100. The SQLite adapter's tests pin the plan.
 pub(crate) fn push_restore_rows(query: &mut QueryBuilder<Db>, users: &[User]) {
     query.push(
         "UPDATE users SET deleted_at = NULL, addresses_released = FALSE, upn = v.column2, \
@@ -426,7 +343,8 @@ pub(crate) async fn purge_user(c: &mut Conn, id: UserId, cutoff: Option<Timestam
 }
 
 /// Deletes those of `ids` that were deleted at or before `cutoff` in one statement (their
-/// rows elsewhere go by cascade), and returns them.
+/// rows elsewhere go by cascade), and returns them. Their entries in SQLite's bin table
+/// stay until [`crate::bin_order::forget_purged`].
 pub(crate) async fn purge_users(
     c: &mut Conn,
     ids: &[UserId],
@@ -444,7 +362,9 @@ pub(crate) async fn purge_users(
         .push(") AND deleted_at IS NOT NULL AND deleted_at <= ")
         .push_bind(db_time::to_db(cutoff))
         .push(" RETURNING id, upn");
+    crate::bin_order::begin_purge(c).await?;
     let rows: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *c).await.map_err(classify)?;
+    crate::bin_order::end_purge(c, rows.len(), cutoff).await?;
     rows.into_iter()
         .map(|(id, upn)| {
             let upn = UserPrincipalName::parse(&upn).map_err(|e| corrupt("user principal name", e))?;

@@ -3,8 +3,8 @@
 //! tenant/tokens/audit, apps, replicas).
 
 use crate::{
-    Db, apps, bounded, classify, groups, licenses, records, recycle_bin, replicas, roles, sign_in, soft_delete,
-    user_query, users,
+    Db, apps, bin_order, bounded, classify, groups, licenses, records, recycle_bin, replicas, roles, sign_in,
+    soft_delete, user_query, users,
 };
 use async_trait::async_trait;
 use directory::app::{AppRegistration, AppSecretRecord};
@@ -97,7 +97,7 @@ impl ReadTx for SqlTx {
     }
 
     async fn count_deleted_users(&mut self, not_before: Timestamp) -> Result<u64, StoreError> {
-        bounded(recycle_bin::count_deleted_users(self.c(), not_before)).await
+        bounded(bin_order::count_deleted_users(self.c(), not_before)).await
     }
 
     async fn deleted_users_page(
@@ -106,7 +106,7 @@ impl ReadTx for SqlTx {
         after: Option<(Timestamp, UserId)>,
         limit: u32,
     ) -> Result<Vec<DeletedUser>, StoreError> {
-        bounded(recycle_bin::deleted_users_page(self.c(), not_before, after, limit)).await
+        bounded(bin_order::deleted_users_page(self.c(), not_before, after, limit)).await
     }
 
     async fn find_deleted_users(
@@ -125,8 +125,13 @@ impl ReadTx for SqlTx {
         bounded(user_query::count_deleted_users(self.c(), not_before, condition)).await
     }
 
-    async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError> {
-        bounded(recycle_bin::expired_deleted_users(self.c(), cutoff, limit)).await
+    async fn expired_deleted_users(
+        &mut self,
+        cutoff: Timestamp,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, StoreError> {
+        bounded(bin_order::expired_deleted_users(self.c(), cutoff, after, limit)).await
     }
 
     async fn deleted_users(&mut self, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError> {
@@ -346,6 +351,10 @@ impl Tx for SqlTx {
 
     async fn purge_users(&mut self, ids: &[UserId], cutoff: Timestamp) -> Result<Vec<PurgedUser>, StoreError> {
         bounded(recycle_bin::purge_users(self.c(), ids, cutoff)).await
+    }
+
+    async fn forget_purged(&mut self, limit: u32) -> Result<u64, StoreError> {
+        bounded(bin_order::forget_purged(self.c(), limit)).await
     }
 
     async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError> {

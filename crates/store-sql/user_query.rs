@@ -22,7 +22,7 @@
 use crate::db_time::{self, Stored};
 use crate::tx::Conn;
 use crate::users::{PACKED_ADDRESSES, PackedUserRow, user_columns};
-use crate::{Db, classify};
+use crate::{Db, classify, dialect};
 use directory::clock::Timestamp;
 use directory::query::{
     Comparison, Condition, Field, SortKey, SortValue, TextKey, TextTest, UserQuery, Value, WORD_SEPARATORS,
@@ -82,14 +82,14 @@ pub(crate) async fn count_users(c: &mut Conn, condition: &Condition) -> Result<u
 }
 
 /// How many deleted users (deleted after `not_before`) match. Without a condition, the
-/// bin's kept size answers ([`crate::recycle_bin::count_deleted_users`]).
+/// bin's kept size answers ([`crate::bin_order::count_deleted_users`]).
 pub(crate) async fn count_deleted_users(
     c: &mut Conn,
     not_before: Timestamp,
     condition: &Condition,
 ) -> Result<u64, StoreError> {
     if matches!(condition, Condition::All(parts) if parts.is_empty()) {
-        return crate::recycle_bin::count_deleted_users(c, not_before).await;
+        return crate::bin_order::count_deleted_users(c, not_before).await;
     }
     count(c, Scope::Deleted(not_before), condition).await
 }
@@ -108,7 +108,7 @@ fn window_columns(query: &UserQuery) -> Option<Vec<&'static str>> {
     {
         return None;
     }
-    let mut columns = vec!["u.id", sort_column(query.sort.key)];
+    let mut columns = vec!["u.id", sort_column(query.sort.key, &Source::USERS)];
     tested_columns(&query.condition, &mut columns);
     Some(columns)
 }
@@ -152,25 +152,36 @@ async fn page(
     let mut sql = QueryBuilder::<Db>::new(concat!("SELECT ", user_columns!(), ", "));
     sql.push(PACKED_ADDRESSES).push(" FROM users u WHERE ");
     let ids_first = matches!(scope, Scope::Deleted(_));
-    let order = order_by(query);
+    let order = order_by(query, &Source::USERS);
+    let source = Source::of(scope, query);
     if ids_first {
         sql.push("u.id IN (SELECT u.id FROM ");
         if let Some(columns) = window {
-            sql.push(format_args!("(SELECT {} FROM users u WHERE ", columns.join(", ")));
-            push_cursor_and_scope(&mut sql, scope, query);
-            sql.push(format_args!("{order} LIMIT ")).push_bind(i64::from(WINDOW));
+            sql.push(format_args!(
+                "(SELECT {} FROM {} WHERE ",
+                columns.join(", "),
+                source.from
+            ));
+            push_cursor_and_scope(&mut sql, scope, query, &source);
+            sql.push(format_args!("{} LIMIT ", order_by(query, &source)))
+                .push_bind(i64::from(WINDOW));
             sql.push(") u WHERE ");
         } else {
-            sql.push("users u WHERE ");
-            push_cursor_and_scope(&mut sql, scope, query);
+            sql.push(format_args!("{} WHERE ", source.from));
+            push_cursor_and_scope(&mut sql, scope, query, &source);
             sql.push(" AND ");
         }
     } else {
-        push_cursor_and_scope(&mut sql, scope, query);
+        push_cursor_and_scope(&mut sql, scope, query, &source);
         sql.push(" AND ");
     }
     push_condition(&mut sql, &query.condition)?;
-    sql.push(format_args!("{order} LIMIT "))
+    let inner_order = if ids_first && window.is_none() {
+        order_by(query, &source)
+    } else {
+        order.clone()
+    };
+    sql.push(format_args!("{inner_order} LIMIT "))
         .push_bind(i64::from(query.limit));
     if ids_first {
         sql.push(format_args!("){order}"));
@@ -181,19 +192,72 @@ async fn page(
         .map_err(classify)
 }
 
-/// ` ORDER BY key, u.id` in the query's direction.
-fn order_by(query: &UserQuery) -> String {
+/// Where the ids of a page are picked from, and its deletion time and id columns there.
+struct Source {
+    from: &'static str,
+    deleted_at: &'static str,
+    id: &'static str,
+    /// A condition its entries must also meet to be users'.
+    live: Option<&'static str>,
+}
+
+impl Source {
+    const USERS: Source = Source {
+        from: "users u",
+        deleted_at: "u.deleted_at",
+        id: "u.id",
+        live: None,
+    };
+    /// SQLite's bin table alone, named like the users it lists: it holds every column the
+    /// query reads (an address test reads `proxy_addresses` by `u.id`).
+    const BIN: Source = Source {
+        from: "recycle_bin u",
+        deleted_at: "u.deleted_at",
+        id: "u.id",
+        live: Some(crate::bin_order::NOT_LEFT_BEHIND),
+    };
+    /// SQLite's bin table read in order, each entry's user beside it for the columns the
+    /// table lacks (`CROSS JOIN` keeps that order of the loops).
+    const BIN_AND_USERS: Source = Source {
+        from: "recycle_bin r CROSS JOIN users u ON u.id = r.id",
+        deleted_at: "r.deleted_at",
+        id: "r.id",
+        live: None,
+    };
+
+    /// A page of deleted users in deletion order reads SQLite's bin table (migration 0013);
+    /// every other page reads `users` and its indexes.
+    fn of(scope: Scope, query: &UserQuery) -> Source {
+        if !dialect::BIN_TABLE || matches!(scope, Scope::Active) || query.sort.key != SortKey::DeletedDateTime {
+            return Source::USERS;
+        }
+        let mut columns = Vec::new();
+        tested_columns(&query.condition, &mut columns);
+        if columns.iter().all(|column| BIN_COLUMNS.contains(column)) {
+            Source::BIN
+        } else {
+            Source::BIN_AND_USERS
+        }
+    }
+}
+
+/// The columns of SQLite's bin table, as [`column`] names them.
+const BIN_COLUMNS: [&str; 4] = ["u.id", "u.deleted_at", "u.display_name_key", "u.upn_key"];
+
+/// ` ORDER BY key, id` in the query's direction, with `source`'s columns.
+fn order_by(query: &UserQuery, source: &Source) -> String {
     let direction = if query.sort.descending { "DESC" } else { "ASC" };
     format!(
-        " ORDER BY {} {direction}, u.id {direction}",
-        sort_column(query.sort.key)
+        " ORDER BY {} {direction}, {} {direction}",
+        sort_column(query.sort.key, source),
+        source.id
     )
 }
 
 /// The cursor's bound (if any) and the scope, joined by `AND`.
-fn push_cursor_and_scope(sql: &mut QueryBuilder<Db>, scope: Scope, query: &UserQuery) {
+fn push_cursor_and_scope(sql: &mut QueryBuilder<Db>, scope: Scope, query: &UserQuery, source: &Source) {
     if let Some(cursor) = &query.after {
-        let key = sort_column(query.sort.key);
+        let key = sort_column(query.sort.key, source);
         let (step, not_past) = if query.sort.descending {
             ("<", "<=")
         } else {
@@ -205,16 +269,16 @@ fn push_cursor_and_scope(sql: &mut QueryBuilder<Db>, scope: Scope, query: &UserQ
         // not scan every entry from the retention's bound up to its cursor.
         sql.push(format_args!("{key} {not_past} "));
         push_sort_value(sql, &cursor.value);
-        sql.push(format_args!(" AND ({key}, u.id) {step} ("));
+        sql.push(format_args!(" AND ({key}, {}) {step} (", source.id));
         push_sort_value(sql, &cursor.value);
         sql.push(", ").push_bind(cursor.id.0).push(") AND ");
     }
-    push_scope(sql, scope);
+    push_scope(sql, scope, source);
 }
 
 async fn count(c: &mut Conn, scope: Scope, condition: &Condition) -> Result<u64, StoreError> {
     let mut sql = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM users u WHERE ");
-    push_scope(&mut sql, scope);
+    push_scope(&mut sql, scope, &Source::USERS);
     sql.push(" AND ");
     push_condition(&mut sql, condition)?;
     let count: i64 = sql
@@ -225,15 +289,19 @@ async fn count(c: &mut Conn, scope: Scope, condition: &Condition) -> Result<u64,
     u64::try_from(count).map_err(|e| StoreError::Other(format!("user count {count}: {e}")))
 }
 
-fn push_scope(sql: &mut QueryBuilder<Db>, scope: Scope) {
+fn push_scope(sql: &mut QueryBuilder<Db>, scope: Scope, source: &Source) {
+    let deleted_at = source.deleted_at;
     match scope {
         Scope::Active => {
-            sql.push("u.deleted_at IS NULL");
+            sql.push(format_args!("{deleted_at} IS NULL"));
         }
         Scope::Deleted(not_before) => {
-            sql.push("u.deleted_at IS NOT NULL AND u.deleted_at > ")
+            sql.push(format_args!("{deleted_at} IS NOT NULL AND {deleted_at} > "))
                 .push_bind(db_time::to_db(not_before));
         }
+    }
+    if let Some(live) = source.live {
+        sql.push(format_args!(" AND {live}"));
     }
 }
 
@@ -259,12 +327,12 @@ fn column(field: Field) -> Option<&'static str> {
     })
 }
 
-fn sort_column(key: SortKey) -> &'static str {
+fn sort_column(key: SortKey, source: &Source) -> &'static str {
     match key {
         SortKey::DisplayName => "u.display_name_key",
         SortKey::UserPrincipalName => "u.upn_key",
         SortKey::CreatedDateTime => "u.created_at",
-        SortKey::DeletedDateTime => "u.deleted_at",
+        SortKey::DeletedDateTime => source.deleted_at,
     }
 }
 

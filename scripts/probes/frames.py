@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Which b-trees one purge batch writes (BENCHMARKS.md): on a copy of a kept SQLite data
-directory, deletes the first N users of the bin in the table's order (the purge job's
-order) in one transaction with foreign keys on, as the job's `DELETE` does, then maps
+directory, deletes the first N users of the bin in the purge job's order (by id from the
+bin's table since migration 0013, which the batch leaves alone; `rowid` before it) in one
+transaction with foreign keys on, as the job's `DELETE` does, then maps
 the write-ahead log's frames to tables and indexes with SQLite's `dbstat`.
 
   python3 scripts/probes/frames.py KEPT_DIR [--users 100]"""
@@ -27,10 +28,17 @@ def main():
         owner = dict((page, name) for name, page in connection.execute("SELECT name, pageno FROM dbstat"))
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA wal_autocheckpoint = 0")
+        bin_table = connection.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'recycle_bin_purge'").fetchone()[0] == 1
         connection.execute("BEGIN IMMEDIATE")
-        ids = [row[0] for row in connection.execute(
-            "SELECT id FROM users WHERE deleted_at IS NOT NULL ORDER BY rowid LIMIT ?", (args.users,))]
+        due = ("SELECT id FROM recycle_bin ORDER BY id LIMIT ?" if bin_table else
+               "SELECT id FROM users WHERE deleted_at IS NOT NULL ORDER BY rowid LIMIT ?")
+        ids = [row[0] for row in connection.execute(due, (args.users,))]
+        if bin_table:  # as a purge batch does (migration 0013): the bin's entries stay
+            connection.execute("UPDATE recycle_bin_purge SET purging = TRUE")
         connection.execute(f"DELETE FROM users WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        if bin_table:
+            connection.execute("UPDATE recycle_bin_purge SET purging = FALSE")
         connection.execute("COMMIT")
         log = open(f"{db}-wal", "rb").read()
         page_size = struct.unpack(">I", log[8:12])[0]

@@ -159,8 +159,16 @@ pub trait ReadTx: Send {
         condition: &Condition,
     ) -> Result<u64, StoreError>;
     /// Ids of deleted users deleted at or before `cutoff`, at most `limit`, in the order the
-    /// store purges fastest (the table's own: `rowid` on SQLite, `ctid` on PostgreSQL).
-    async fn expired_deleted_users(&mut self, cutoff: Timestamp, limit: u32) -> Result<Vec<UserId>, StoreError>;
+    /// store purges fastest (the table's own: by id on SQLite, `ctid` on PostgreSQL). A
+    /// purge run passes the last id of its previous call as `after`: the store may leave
+    /// out what comes before it in that order (SQLite does, as the users a run purged keep
+    /// their place in its bin until [`Tx::forget_purged`]; PostgreSQL starts over).
+    async fn expired_deleted_users(
+        &mut self,
+        cutoff: Timestamp,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, StoreError>;
     /// Deleted users among `ids` (in no set order), whether or not their retention has
     /// ended: a bulk restore reads its whole group with this.
     async fn deleted_users(&mut self, ids: &[UserId]) -> Result<Vec<DeletedUser>, StoreError>;
@@ -334,6 +342,11 @@ pub trait Tx: ReadTx {
     /// before `cutoff`, with everything they own, and returns them (in no set order). A user
     /// that another transaction purged first is not returned.
     async fn purge_users(&mut self, ids: &[UserId], cutoff: Timestamp) -> Result<Vec<PurgedUser>, StoreError>;
+    /// Removes up to `limit` of the traces [`Tx::purge_users`] leaves for later (SQLite:
+    /// the purged users' entries in its recycle bin's order, removed at the end of a purge
+    /// run in that order, a few pages rather than one per user) and returns how many;
+    /// fewer than `limit` means none are left. Stores that leave none return 0.
+    async fn forget_purged(&mut self, limit: u32) -> Result<u64, StoreError>;
 
     async fn assign_role(&mut self, id: UserId, role: AdminRole) -> Result<(), StoreError>;
     async fn unassign_role(&mut self, id: UserId, role: AdminRole) -> Result<bool, StoreError>;

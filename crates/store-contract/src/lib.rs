@@ -119,6 +119,7 @@ macro_rules! contract_tests {
             port::deleted_users_keep_reserving_addresses_until_released,
             port::seats_are_taken_only_while_free_unless_overage,
             port::purge_deletes_once_and_cascades,
+            port::what_a_purge_leaves_for_later_never_shows_and_is_forgotten,
             port::a_read_sees_one_snapshot_while_a_purge_commits,
             port::tokens_round_trip_and_revoke,
             port::audit_events_round_trip_newest_first,

@@ -175,15 +175,18 @@ pub async fn deleted_users_keep_reserving_addresses_until_released(db: TestDb) {
         ids(&read.deleted_users_page(at(100), None, 10).await.unwrap()),
         vec![bin[1].id, bin[2].id]
     );
-    assert_eq!(read.expired_deleted_users(at(100), 10).await.unwrap(), vec![bin[0].id]);
-    let mut expired = read.expired_deleted_users(at(200), 10).await.unwrap();
+    assert_eq!(
+        read.expired_deleted_users(at(100), None, 10).await.unwrap(),
+        vec![bin[0].id]
+    );
+    let mut expired = read.expired_deleted_users(at(200), None, 10).await.unwrap();
     expired.sort_by_key(|id| id.0);
     let mut due: Vec<_> = bin.iter().map(|u| u.id).collect();
     due.sort_by_key(|id| id.0);
     assert_eq!(expired, due, "in any order: the store's purge order");
-    let two = read.expired_deleted_users(at(200), 2).await.unwrap();
+    let two = read.expired_deleted_users(at(200), None, 2).await.unwrap();
     assert_eq!(two.len(), 2, "at most the limit");
     assert!(two[0] != two[1] && two.iter().all(|id| due.contains(id)));
-    assert!(read.expired_deleted_users(at(99), 10).await.unwrap().is_empty());
+    assert!(read.expired_deleted_users(at(99), None, 10).await.unwrap().is_empty());
     assert_eq!(read.count_users().await.unwrap(), 2);
 }

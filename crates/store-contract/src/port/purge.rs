@@ -181,3 +181,70 @@ pub async fn a_read_sees_one_snapshot_while_a_purge_commits(db: TestDb) {
     );
     assert!(fresh.address_holders(&keys).await.unwrap().is_empty());
 }
+
+/// What a batched purge leaves for later (SQLite keeps the purged users' entries in its
+/// bin's order until `forget_purged`) never shows: the pages in every shape, the counts and,
+/// once forgotten, the due list are those of the users still there, also for a reader
+/// whose retention reaches back past the purge's cutoff.
+pub async fn what_a_purge_leaves_for_later_never_shows_and_is_forgotten(db: TestDb) {
+    use directory::ids::UserId;
+    use directory::query::{Comparison, Condition, Field, Sort, SortKey, UserQuery, Value};
+    let store = db.store().await;
+    let hash = a_password();
+    let mut users: Vec<_> = (0..4).map(|n| user(&format!("gone{n}@contoso.com"), &[])).collect();
+    for (n, u) in users.iter_mut().enumerate() {
+        u.job_title = Some(format!("Title {}", n % 2));
+    }
+    let mut tx = store.begin().await.unwrap();
+    for (n, u) in users.iter().enumerate() {
+        tx.insert_user(u, &hash).await.unwrap();
+        let when = at(100 * (i64::try_from(n).unwrap() + 1));
+        assert!(tx.soft_delete_user(u.id, when, false).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let purged = tx.purge_users(&[users[0].id, users[1].id], at(250)).await.unwrap();
+    assert_eq!(purged.len(), 2);
+    tx.commit().await.unwrap();
+
+    let left: Vec<UserId> = vec![users[2].id, users[3].id];
+    let title = Condition::compare(Field::JobTitle, Comparison::Ne, Value::Null).unwrap();
+    let name = Condition::starts_with(Field::DisplayName, "user gone").unwrap();
+    let mut read = store.read().await.unwrap();
+    // Pages of two: an entry left behind taking a place would leave one short.
+    for not_before in [at(0), at(250)] {
+        let page = read.deleted_users_page(not_before, None, 2).await.unwrap();
+        assert_eq!(page.iter().map(|d| d.user.id).collect::<Vec<_>>(), left);
+        assert_eq!(read.count_deleted_users(not_before).await.unwrap(), 2);
+        for condition in [Condition::everything(), title.clone(), name.clone()] {
+            let mut query = UserQuery::new(Sort::ascending(SortKey::DeletedDateTime));
+            query.condition = condition.clone();
+            query.limit = 2;
+            let found = read.find_deleted_users(not_before, &query).await.unwrap();
+            assert_eq!(
+                found.iter().map(|d| d.user.id).collect::<Vec<_>>(),
+                left,
+                "{condition:?}"
+            );
+            let counted = read.count_found_deleted_users(not_before, &condition).await.unwrap();
+            assert_eq!(counted, 2, "{condition:?}");
+        }
+    }
+    drop(read);
+
+    let mut tx = store.begin_redoable().await.unwrap();
+    let forgotten = tx.forget_purged(1).await.unwrap();
+    let rest = tx.forget_purged(10).await.unwrap();
+    tx.commit().await.unwrap();
+    let expected = if db.is_sqlite().await { (1, 1) } else { (0, 0) };
+    assert_eq!((forgotten, rest), expected, "SQLite forgets the two, one at a time");
+    let mut read = store.read().await.unwrap();
+    assert_eq!(
+        read.expired_deleted_users(at(300), None, 10).await.unwrap(),
+        vec![users[2].id]
+    );
+    assert_eq!(read.count_deleted_users(at(0)).await.unwrap(), 2);
+    assert_eq!(read.count_deleted_users(at(300)).await.unwrap(), 1);
+    let page = read.deleted_users_page(at(0), None, 10).await.unwrap();
+    assert_eq!(page.iter().map(|d| d.user.id).collect::<Vec<_>>(), left);
+}
