@@ -158,9 +158,17 @@ pub(crate) const FORGET: &str = "DELETE FROM recycle_bin WHERE (deleted_at, id) 
 
 /// Removes up to `limit` of the entries purge batches left behind, oldest first (they are
 /// the start of the table), and returns how many it removed; fewer than `limit` means
-/// none are left. Each is checked to have no user.
+/// none are left. Each is checked to have no user. When none are counted it writes
+/// nothing, so a purge run that found no one due leaves the log alone.
 pub(crate) async fn forget_purged(c: &mut Conn, limit: u32) -> Result<u64, StoreError> {
     if !dialect::BIN_TABLE {
+        return Ok(0);
+    }
+    let left: i64 = sqlx::query_scalar::<Db, i64>("SELECT left_behind FROM recycle_bin_purge")
+        .fetch_one(&mut *c)
+        .await
+        .map_err(classify)?;
+    if left == 0 {
         return Ok(0);
     }
     let removed = sqlx::query::<Db>(FORGET)
