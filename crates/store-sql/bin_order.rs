@@ -18,11 +18,11 @@ use uuid::Uuid;
 /// The table the deletion order is read from: `recycle_bin`, or `users` through its index.
 const BIN: &str = if dialect::BIN_TABLE { "recycle_bin" } else { "users" };
 
-/// How many users deleted at or before `$1` are still there. On SQLite, the entries up to
-/// `$1` less those the purge left behind: all of them when `$1` is at or after the newest
-/// one's `left_through` (always, while the retention stays as it was: a purge run's
-/// cutoff is older than any later reader's bound); otherwise each entry up to `$1` is
-/// checked to have a user.
+/// How many users deleted at or before `$1` are still there. On SQLite: when `$1` is at or
+/// after `left_through`, every entry left behind is among the entries up to `$1`, so those
+/// less `left_behind` (always so while the retention stays as it was: a purge run's cutoff
+/// is older than any later reader's bound); otherwise each entry up to `$1` is checked to
+/// have a user.
 const STILL_EXPIRED: &str = if dialect::BIN_TABLE {
     "CASE WHEN $1 >= coalesce((SELECT left_through FROM recycle_bin_purge), $1) \
      THEN (SELECT COUNT(*) FROM recycle_bin WHERE deleted_at <= $1) - (SELECT left_behind FROM recycle_bin_purge) \
@@ -60,6 +60,8 @@ pub(crate) async fn deleted_users_page(
     Ok(load(c, rows).await?.into_iter().filter_map(deleted).collect())
 }
 
+/// The statement of [`deleted_users_page`]; `cursor` is the bound on the page's start (or
+/// nothing), written before the retention's bound.
 pub(crate) fn page_sql(cursor: &str) -> String {
     let live = if dialect::BIN_TABLE {
         format!(" AND {NOT_LEFT_BEHIND}")

@@ -1,6 +1,6 @@
 //! The storage port's units of work over one sqlx transaction: every method delegates to
 //! the area modules (users, user queries, roles, recycle bin, soft delete, groups, licences,
-//! tenant/tokens/audit, apps, replicas).
+//! tenant/tokens/audit, apps, replicas, the bin's order).
 
 use crate::{
     Db, apps, bin_order, bounded, classify, groups, licenses, records, recycle_bin, replicas, roles, sign_in,
