@@ -176,10 +176,12 @@ async fn page(
         sql.push(" AND ");
     }
     push_condition(&mut sql, &query.condition)?;
+    // The plain subquery is ordered in its source's columns; a window's outer part, and a
+    // page of active users, in those of `users u`.
     let inner_order = if ids_first && window.is_none() {
         order_by(query, &source)
     } else {
-        order.clone()
+        order_by(query, &Source::USERS)
     };
     sql.push(format_args!("{inner_order} LIMIT "))
         .push_bind(i64::from(query.limit));

@@ -15,8 +15,9 @@ const WAITED_EVERY: u64 = 4;
 
 /// The log size, in pages, at which the writer checkpoints at its own commit (SQLite's
 /// default is 1,000). Between two waited-for catch-ups the log holds up to
-/// [`WAITED_EVERY`] purge batches (each several hundred pages: ~100 users, each removing
-/// entries from ~15 tables and indexes), so the threshold is set well above that: an API
+/// [`WAITED_EVERY`] purge batches (each ~110 pages per 100 users since migration 0013, 210
+/// before it: each user removes entries from ~15 tables and indexes), so the threshold is
+/// set well above that: an API
 /// write that found the log past it would copy it while holding the writer connection
 /// (30–60 ms at 1,000 pages during a purge, measured). Outside a purge the threshold sets
 /// how ordinary writes pay for the copy: single `PATCH`es one at a time (~20 log pages
