@@ -24,7 +24,7 @@ pub(crate) struct Storage {
 pub(crate) async fn open() -> (Arc<dyn Store>, Storage) {
     let storage = Storage {
         url: url(),
-        schema: format!("roster_graph_{}", uuid::Uuid::new_v4().simple()),
+        schema: format!("roster_app_{}", uuid::Uuid::new_v4().simple()),
     };
     match PgStore::connect_in_schema(&storage.url, &storage.schema).await {
         Ok(store) => (Arc::new(store), storage),

@@ -1,6 +1,8 @@
 //! The admin center and account pages over real HTTP, as a browser without JavaScript
 //! would use them: cookies, forms with CSRF tokens, redirects.
 
+#[path = "../graph/backend.rs"]
+mod backend;
 mod directory_pages;
 mod hostile_forms;
 mod restore;

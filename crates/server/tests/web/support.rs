@@ -1,4 +1,5 @@
-//! The test application for pages: the whole app in-process on SQLite with a manual
+//! The test application for pages: the whole app in-process on this binary's backend
+//! (`backend.rs`: SQLite in `tests/web`, PostgreSQL in `tests/web_postgres`) with a manual
 //! clock, a Global Administrator with a known password, and a cookie-keeping browser.
 
 use directory::password::Password;
@@ -10,7 +11,6 @@ use reqwest::StatusCode;
 use roster_http::throttle::Throttle;
 use roster_web::WebConfig;
 use std::sync::Arc;
-use store_sqlite::SqliteStore;
 
 /// The password every test user gets unless a test says otherwise.
 pub(crate) const PASSWORD: &str = "correct horse battery staple 42";
@@ -19,7 +19,7 @@ pub(crate) struct WebApp {
     pub(crate) origin: String,
     pub(crate) directory: Directory,
     pub(crate) clock: ManualClock,
-    _dir: tempfile::TempDir,
+    _storage: crate::backend::Storage,
 }
 
 impl WebApp {
@@ -31,10 +31,9 @@ impl WebApp {
 
     /// Like [`WebApp::spawn`], with these page settings.
     pub(crate) async fn spawn_with(config: WebConfig) -> WebApp {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("roster.db")).await.unwrap();
+        let (store, storage) = crate::backend::open().await;
         let clock = ManualClock::at_default_start();
-        let directory = Directory::new(Arc::new(store), Arc::new(clock.clone()));
+        let directory = Directory::new(store, Arc::new(clock.clone()));
         directory
             .initialize("Contoso", DomainName::parse("contoso.com").unwrap())
             .await
@@ -44,7 +43,7 @@ impl WebApp {
             origin,
             directory,
             clock,
-            _dir: dir,
+            _storage: storage,
         };
         app.user("ga", "Gloria Admin", &[AdminRole::GlobalAdministrator]).await;
         let public_url = directory::mail::PublicUrl::parse(&app.origin).unwrap();
