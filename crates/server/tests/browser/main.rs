@@ -7,6 +7,8 @@
 //! Without `chromedriver` the tests fail with a message saying how to install it.
 
 mod account;
+#[path = "../graph/backend.rs"]
+mod backend;
 mod bulk;
 mod driver;
 mod restore;
