@@ -36,6 +36,18 @@ pub(crate) async fn open() -> (Arc<dyn Store>, Storage) {
     }
 }
 
+impl Storage {
+    /// The database URL with the schema as its search path, for `roster --database-url`.
+    #[allow(
+        dead_code,
+        reason = "used by tests/mail_postgres, not by every binary that compiles this file"
+    )]
+    pub(crate) fn url_in_schema(&self) -> String {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{separator}options[search_path]={}", self.url, self.schema)
+    }
+}
+
 impl Drop for Storage {
     /// `Drop` cannot await, and runs on the test's runtime, on none (a test that builds its
     /// own), or while a failed test unwinds; so the schema is dropped from a thread with a

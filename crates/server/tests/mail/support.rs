@@ -121,10 +121,15 @@ fn first_line(child: &mut Child, matches: impl Fn(&str) -> bool) -> Option<Strin
     crate::process::read_until(child, Duration::from_secs(60), matches).map(|(line, _)| line)
 }
 
-/// An initialised data directory for `contoso.com` and a Global Administrator token.
+/// An initialised directory for `contoso.com` on this binary's backend, and a Global
+/// Administrator token.
 pub(crate) struct Roster {
+    /// The data directory (the database on SQLite; the outbox on both).
     data: PathBuf,
+    /// The storage flags every `roster` command gets.
+    storage: Vec<String>,
     token: String,
+    _storage: crate::backend::Storage,
 }
 
 use crate::process::roster;
@@ -132,34 +137,26 @@ use crate::process::roster;
 impl Roster {
     pub(crate) fn init(base: &Path) -> Roster {
         let data = base.join("data");
-        let data_text = data.display().to_string();
+        let (storage, guard) = crate::backend::storage(&data);
         let init = roster()
-            .args([
-                "init",
-                "--domain",
-                "contoso.com",
-                "--organization",
-                "Contoso",
-                "--data-dir",
-                &data_text,
-            ])
+            .args(["init", "--domain", "contoso.com", "--organization", "Contoso"])
+            .args(&storage)
             .output()
             .unwrap();
         assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
         let issued = roster()
-            .args([
-                "token",
-                "issue",
-                "--data-dir",
-                &data_text,
-                "--role",
-                "Global Administrator",
-            ])
+            .args(["token", "issue", "--role", "Global Administrator"])
+            .args(&storage)
             .output()
             .unwrap();
         assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
         let token = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
-        Roster { data, token }
+        Roster {
+            data,
+            storage,
+            token,
+            _storage: guard,
+        }
     }
 
     /// `roster serve` delivering over plain SMTP to 127.0.0.1:`port`, with short timeouts,
@@ -184,9 +181,10 @@ impl Roster {
         &self.data
     }
 
-    /// Runs `roster <args> --data-dir <data>` and returns its standard output, or its error.
+    /// Runs `roster <args>` with the storage flags and returns its standard output, or its
+    /// error.
     pub(crate) fn run(&self, args: &[&str]) -> Result<String, String> {
-        let output = roster().args(args).arg("--data-dir").arg(&self.data).output().unwrap();
+        let output = roster().args(args).args(&self.storage).output().unwrap();
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {
@@ -197,15 +195,8 @@ impl Roster {
     fn serve_with(&self, mut command: Command) -> Server {
         let log = std::fs::File::create(self.data.with_extension(format!("{}.log", free_port()))).unwrap();
         let mut child = command
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--mail-interval",
-                "1s",
-                "--data-dir",
-            ])
-            .arg(&self.data)
+            .args(["serve", "--listen", "127.0.0.1:0", "--mail-interval", "1s"])
+            .args(&self.storage)
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

@@ -1,0 +1,13 @@
+//! The mail tests of `tests/mail` that start `roster` (the same modules, the same test
+//! names) against PostgreSQL: each test gets its own schema in the test database. The TLS
+//! tests need no directory and run only there.
+
+mod backend;
+#[path = "../mail/delivery.rs"]
+mod delivery;
+#[path = "../mail/injection.rs"]
+mod injection;
+#[path = "../common/process.rs"]
+mod process;
+#[path = "../mail/support.rs"]
+mod support;
