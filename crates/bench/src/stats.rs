@@ -23,6 +23,11 @@ impl Samples {
         self.latencies.extend(other.latencies);
     }
 
+    /// The slowest latency (zero for none).
+    pub(crate) fn slowest(&self) -> Duration {
+        self.latencies.iter().max().copied().unwrap_or_default()
+    }
+
     pub(crate) fn summary(&self) -> Summary {
         let mut sorted = self.latencies.clone();
         sorted.sort();
@@ -84,5 +89,7 @@ mod tests {
         assert_eq!(summary.median, Duration::from_millis(20));
         assert_eq!(summary.p99, Duration::from_millis(40));
         assert!((summary.per_second - 2.0).abs() < 1e-9);
+        assert_eq!(samples.slowest(), Duration::from_millis(40));
+        assert_eq!(Samples::default().slowest(), Duration::ZERO);
     }
 }
