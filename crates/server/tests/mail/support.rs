@@ -127,7 +127,7 @@ pub(crate) struct Roster {
     /// The data directory (the database on SQLite; the outbox on both).
     data: PathBuf,
     /// The storage flags every `roster` command gets.
-    storage: Vec<String>,
+    flags: Vec<String>,
     token: String,
     _storage: crate::backend::Storage,
 }
@@ -137,25 +137,25 @@ use crate::process::roster;
 impl Roster {
     pub(crate) fn init(base: &Path) -> Roster {
         let data = base.join("data");
-        let (storage, guard) = crate::backend::storage(&data);
+        let (flags, storage) = crate::backend::storage(&data);
         let init = roster()
             .args(["init", "--domain", "contoso.com", "--organization", "Contoso"])
-            .args(&storage)
+            .args(&flags)
             .output()
             .unwrap();
         assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
         let issued = roster()
             .args(["token", "issue", "--role", "Global Administrator"])
-            .args(&storage)
+            .args(&flags)
             .output()
             .unwrap();
         assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
         let token = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
         Roster {
             data,
-            storage,
+            flags,
             token,
-            _storage: guard,
+            _storage: storage,
         }
     }
 
@@ -184,7 +184,7 @@ impl Roster {
     /// Runs `roster <args>` with the storage flags and returns its standard output, or its
     /// error.
     pub(crate) fn run(&self, args: &[&str]) -> Result<String, String> {
-        let output = roster().args(args).args(&self.storage).output().unwrap();
+        let output = roster().args(args).args(&self.flags).output().unwrap();
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {
@@ -196,7 +196,7 @@ impl Roster {
         let log = std::fs::File::create(self.data.with_extension(format!("{}.log", free_port()))).unwrap();
         let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--mail-interval", "1s"])
-            .args(&self.storage)
+            .args(&self.flags)
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
