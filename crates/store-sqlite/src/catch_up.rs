@@ -17,9 +17,9 @@ const WAITED_EVERY: u64 = 4;
 /// default is 1,000). Between two waited-for catch-ups the log holds up to
 /// [`WAITED_EVERY`] purge batches (each ~110 pages per 100 users since migration 0013, 210
 /// before it: each user removes entries from ~15 tables and indexes), so the threshold is
-/// set well above that: an API
-/// write that found the log past it would copy it while holding the writer connection
-/// (30–60 ms at 1,000 pages during a purge, measured). Outside a purge the threshold sets
+/// set well above that: an API write that found the log past it would copy it while
+/// holding the writer connection (30–60 ms at 1,000 pages during a purge, measured).
+/// Outside a purge the threshold sets
 /// how ordinary writes pay for the copy: single `PATCH`es one at a time (~20 log pages
 /// each) took a ~32 ms step every ~400 writes at 8,000 pages (p99 2.3–3.2 ms, p99.9
 /// 31–32 ms) against a ~10 ms step every ~50 writes at 1,000 (p99 7.3–7.9 ms, p99.9

@@ -144,24 +144,7 @@ async fn an_untrusted_certificate_or_a_wrong_password_sends_nothing() {
 async fn starttls_is_required_when_configured_so_nothing_goes_out_in_clear_text() {
     let dir = tempfile::tempdir().unwrap();
     let sink = Sink::start(dir.path(), free_port(), None);
-    let smtp = roster_mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: sink.port,
-        tls: roster_mail::Tls::StartTls,
-        credentials: None,
-        timeout: Duration::from_secs(2),
-        ca_file: None,
-    };
-    let mailer = roster_mail::Mailer::new("roster@contoso.com", roster_mail::Delivery::Smtp(smtp)).unwrap();
-    let notice = Notification::AccountRestored(AccountRestored {
-        organization: "Contoso".into(),
-        display_name: "Adele".into(),
-        upn: "adele@contoso.com".into(),
-        password_changed: false,
-    });
-    let recipients = vec![directory::address::EmailAddress::parse("adele@home.example").unwrap()];
-    let message = OutboxMessage::new(notice, recipients, Language::english(), time::OffsetDateTime::now_utc());
-    let failure = mailer.deliver(&message).await.unwrap_err();
+    let failure = deliver(&sink, Tls::StartTls, "s3cret pass", None).await.unwrap_err();
     assert!(!failure.answer.is_empty(), "{failure:?}");
     // The client gave up before DATA, so the sink cannot hold a message: no wait needed.
     assert!(
