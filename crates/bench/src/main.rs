@@ -14,6 +14,7 @@
 
 mod backend;
 mod client;
+mod host;
 mod plan;
 mod report;
 mod run;
@@ -97,6 +98,8 @@ async fn main() -> Result<()> {
         plan.load_rate = rate;
     }
     let roster = roster_binary(args.roster.as_deref())?;
+    let host = host::HostSpeed::measure(&std::env::temp_dir()).await?;
+    println!("host: {}", host.describe());
     let mut rows = Vec::new();
     if matches!(args.backend, Which::Sqlite | Which::Both) {
         rows.extend(measure(Backend::sqlite()?, &plan, &roster, args.keep).await?);
@@ -105,7 +108,7 @@ async fn main() -> Result<()> {
         rows.extend(measure(Backend::postgres(&args.database_url).await?, &plan, &roster, args.keep).await?);
     }
     let command: Vec<String> = std::env::args().collect();
-    let markdown = report::markdown(&rows, &command.join(" "));
+    let markdown = report::markdown(&rows, &command.join(" "), &host);
     println!("\n{markdown}");
     if let Some(path) = &args.report {
         std::fs::write(path, &markdown).with_context(|| format!("cannot write {}", path.display()))?;

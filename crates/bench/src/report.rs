@@ -1,6 +1,7 @@
 //! The results: one row per measurement, with its target and whether it was met, printed
 //! as Markdown with the machine, date, commit and command that produced them.
 
+use crate::host::HostSpeed;
 use crate::stats::{Summary, ms};
 use std::fmt::Write as _;
 use std::process::Command;
@@ -90,9 +91,10 @@ impl Row {
 }
 
 /// The whole report as Markdown.
-pub(crate) fn markdown(rows: &[Row], command: &str) -> String {
+pub(crate) fn markdown(rows: &[Row], command: &str, host: &HostSpeed) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "- Machine: {}", machine());
+    let _ = writeln!(out, "- Host speed: {}", host.describe());
     let _ = writeln!(out, "- Date: {}", date());
     let _ = writeln!(out, "- Commit: {}", commit());
     let _ = writeln!(out, "- Command: `{command}`");
@@ -177,7 +179,13 @@ mod tests {
     fn a_target_set_for_sqlite_only_is_marked_as_such_on_other_backends() {
         let row = |backend| Row::value(backend, "peak", "160 MB".into()).sqlite_target("≤ 150 MB", false);
         let own = Row::value("PostgreSQL", "bulk", "5 s".into()).target("≤ 4 s", false);
-        let report = markdown(&[row("SQLite"), row("PostgreSQL"), own], "bench");
+        let host = HostSpeed {
+            one_hash: Duration::from_millis(16),
+            sync: Duration::from_micros(450),
+        };
+        let report = markdown(&[row("SQLite"), row("PostgreSQL"), own], "bench", &host);
+        assert!(report.contains("- Host speed: one Argon2id hash 16.00 ms"), "{report}");
+        assert!(report.contains("median 0.450 ms"), "{report}");
         let lines: Vec<&str> = report
             .lines()
             .filter(|line| line.starts_with("| SQLite |") || line.starts_with("| PostgreSQL |"))
