@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// How many syncs [`sync_median`] times.
 const SYNC_SAMPLES: usize = 200;
 /// What each timed sync makes durable: about what one restore commits to SQLite's log
-/// (17–19 pages of 4 KiB and their frame headers, measured with a probe of its log).
+/// (17–24 pages of 4 KiB with their frame headers, `scripts/probes/commit_pages.py`).
 const SYNC_BYTES: usize = 18 * (4096 + 24);
 /// How many distinct places in the file the writes go to, in turn, as a reused log does.
 const SYNC_SLOTS: u64 = 16;
@@ -39,8 +39,9 @@ impl HostSpeed {
     /// The header line.
     pub(crate) fn describe(&self) -> String {
         format!(
-            "one Argon2id hash {:.2} ms (fastest of 15); writing {} KiB and `fsync`ing them in the temporary directory: median {:.3} ms ({SYNC_SAMPLES} samples)",
+            "one Argon2id hash {:.2} ms (fastest of {}); writing {} KiB and `fsync`ing them in the temporary directory: median {:.3} ms ({SYNC_SAMPLES} samples)",
             self.one_hash.as_secs_f64() * 1000.0,
+            bulk::HASH_SAMPLES,
             SYNC_BYTES / 1024,
             self.sync.as_secs_f64() * 1000.0,
         )

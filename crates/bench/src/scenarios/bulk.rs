@@ -32,7 +32,7 @@ pub(crate) async fn one_hash() -> Result<Duration> {
 }
 
 /// How many hashes [`one_hash`] times.
-const HASH_SAMPLES: usize = 15;
+pub(crate) const HASH_SAMPLES: usize = 15;
 
 /// `count` hashes spread over every core: the least a bulk restore with generated
 /// passwords can take.
