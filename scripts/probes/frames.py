@@ -9,10 +9,9 @@ the write-ahead log's frames to tables and indexes with SQLite's `dbstat`.
 
 import argparse
 import collections
-import shutil
 import sqlite3
-import struct
-import tempfile
+
+from served import copy_of, wal_pages
 
 
 def main():
@@ -20,8 +19,7 @@ def main():
     parser.add_argument("kept")
     parser.add_argument("--users", type=int, default=100)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="purge-frames-") as data:
-        shutil.copytree(args.kept, data, dirs_exist_ok=True)
+    with copy_of(args.kept, "purge-frames-") as data:
         db = f"{data}/roster.db"
         connection = sqlite3.connect(db, isolation_level=None)
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -40,9 +38,7 @@ def main():
         if bin_table:
             connection.execute("UPDATE recycle_bin_purge SET purging = FALSE")
         connection.execute("COMMIT")
-        log = open(f"{db}-wal", "rb").read()
-        page_size = struct.unpack(">I", log[8:12])[0]
-        pages = [struct.unpack(">I", log[at:at + 4])[0] for at in range(32, len(log) - 24 - page_size + 1, 24 + page_size)]
+        pages = wal_pages(f"{db}-wal")
         connection.close()
     counts = collections.Counter(owner.get(page, "(new or free page)") for page in pages)
     print(f"{len(ids)} users: {len(pages)} pages written")

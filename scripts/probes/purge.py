@@ -17,12 +17,13 @@ import argparse
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import tempfile
 import time
+
+from served import copy_of, serving
 
 BATCH = re.compile(r"T(\d+):(\d+):([\d.]+)\S* .*purge batch batch=(\d+) micros=(\d+)")
 FORGET = re.compile(r"T(\d+):(\d+):([\d.]+)\S* .*purge leftovers forgotten removed=(\d+) micros=(\d+)")
@@ -43,22 +44,15 @@ def left_behind(db):
 
 
 def run_once(kept, binary, log_path):
-    with tempfile.TemporaryDirectory(prefix="purge-probe-") as data:
-        shutil.copytree(kept, data, dirs_exist_ok=True)
+    with copy_of(kept, "purge-probe-") as data:
         db = os.path.join(data, "roster.db")
         with contextlib.closing(sqlite3.connect(db)) as connection, connection:
             connection.execute("UPDATE tenant SET retention_seconds = 3600")
         env = dict(os.environ, RUST_LOG="warn,directory::recycle_bin::purge=debug")
-        with open(log_path, "w") as log:
-            server = subprocess.Popen(
-                [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--purge-interval", "1s"],
-                stdout=log, stderr=subprocess.STDOUT, env=env)
-            try:
-                while bin_size(db) > 0 or left_behind(db) > 0:
-                    time.sleep(0.5)
-            finally:
-                server.terminate()
-                server.wait()
+        with open(log_path, "w") as log, serving(binary, data, 0, "--purge-interval", "1s", wait=False,
+                                                 stdout=log, stderr=subprocess.STDOUT, env=env):
+            while bin_size(db) > 0 or left_behind(db) > 0:
+                time.sleep(0.5)
     return summary(log_path)
 
 

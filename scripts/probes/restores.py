@@ -9,15 +9,10 @@ the median and p99 as this client saw them.
 
 import argparse
 import http.client
-import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
 
-from commit_pages import issue_token, uuid, wait_for
-
-PORT = 47998
+from served import copy_of, free_port, issue_token, serving, uuid_text
 
 
 def main():
@@ -27,33 +22,26 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--wait", type=float, default=0.0)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="restores-") as data:
-        shutil.copytree(args.kept, data, dirs_exist_ok=True)
+    with copy_of(args.kept, "restores-") as data:
         token = issue_token(args.binary, data)
         connection = sqlite3.connect(f"{data}/roster.db")
-        ids = [row[0] for row in connection.execute(
-            "SELECT lower(hex(id)) FROM users WHERE deleted_at IS NOT NULL LIMIT ?", (args.count,))]
+        ids = [uuid_text(row[0]) for row in connection.execute(
+            "SELECT hex(id) FROM users WHERE deleted_at IS NOT NULL LIMIT ?", (args.count,))]
         connection.close()
-        server = subprocess.Popen(
-            [args.binary, "serve", "--data-dir", data, "--listen", f"127.0.0.1:{PORT}", "--purge-interval", "3600s"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(f"http://127.0.0.1:{PORT}")
+        port = free_port()
+        with serving(args.binary, data, port, "--purge-interval", "3600s") as server:
             print("server pid", server.pid, flush=True)
             time.sleep(args.wait)
-            report(restore_each(token, ids))
-        finally:
-            server.terminate()
-            server.wait()
+            report(restore_each(port, token, ids))
 
 
-def restore_each(token, ids):
-    client = http.client.HTTPConnection("127.0.0.1", PORT)
+def restore_each(port, token, ids):
+    client = http.client.HTTPConnection("127.0.0.1", port)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     took = []
-    for hex_id in ids:
+    for id in ids:
         started = time.perf_counter()
-        client.request("POST", f"/v1.0/directory/deletedItems/{uuid(hex_id)}/restore", body=b"{}", headers=headers)
+        client.request("POST", f"/v1.0/directory/deletedItems/{id}/restore", body=b"{}", headers=headers)
         response = client.getresponse()
         response.read()
         took.append(time.perf_counter() - started)

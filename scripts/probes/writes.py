@@ -15,54 +15,24 @@ import contextlib
 import http.client
 import json
 import random
-import shutil
-import socket
 import sqlite3
-import subprocess
-import tempfile
 import time
 import uuid
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port):
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the server did not answer /health")
+from served import copy_of, free_port, issue_token, serving
 
 
 def run_once(kept, binary, writes):
-    with tempfile.TemporaryDirectory(prefix="writes-probe-") as data:
-        shutil.copytree(kept, data, dirs_exist_ok=True)
+    with copy_of(kept, "writes-probe-") as data:
         db = f"{data}/roster.db"
         with contextlib.closing(sqlite3.connect(db)) as connection, connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             ids = [str(uuid.UUID(bytes=row[0])) for row in
                    connection.execute("SELECT id FROM users WHERE deleted_at IS NULL LIMIT 50000")]
-        token = subprocess.run(
-            [binary, "token", "issue", "--data-dir", data, "--role", "Global Administrator", "--name", "probe"],
-            check=True, capture_output=True, text=True).stdout.strip()
+        token = issue_token(binary, data)
         port = free_port()
-        server = subprocess.Popen([binary, "serve", "--data-dir", data, "--listen", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(port)
+        with serving(binary, data, port):
             return latencies(port, token, ids, writes)
-        finally:
-            server.terminate()
-            server.wait()
 
 
 def latencies(port, token, ids, writes):
